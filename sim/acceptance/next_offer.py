@@ -1,0 +1,40 @@
+"""AC_next: accept what is at least as good as what I would offer next."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from sim.acceptance.base import AcceptanceParameters, AcceptanceRule, OfferContext
+from sim.params import Number
+
+
+class NextOfferParameters(AcceptanceParameters):
+    """YAML keys of ``next``: accept when ``scale * offered + margin >= next own offer``."""
+
+    name: Literal["next"]
+    scale: Number(gt=0) = 1.0
+    margin: Number(ge=-1, le=1) = 0.0
+
+
+class NextOffer(AcceptanceRule):
+    """Accept an offer worth at least my own next offer; at the last round, anything >= reservation.
+
+    Names:
+        - AC_next(alpha, beta): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in
+          automated negotiation", ACAN 2011 / Complex Automated Negotiations (Springer 2013).
+    """
+
+    name = "next"
+    citation = "Baarslag, Hindriks & Jonker (2011), Acceptance conditions in automated negotiation"
+    parameters = NextOfferParameters
+
+    def __init__(self, scale=1.0, margin=0.0):
+        self.scale = scale
+        self.margin = margin
+
+    def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
+        good_enough = self.scale * context.offered_utility + self.margin >= context.next_target
+        last_chance = context.last_round & (context.offered_utility >= context.reservation)
+        return good_enough | last_chance

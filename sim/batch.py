@@ -1,0 +1,97 @@
+"""Monte Carlo batches: split the runs into chunks, simulate each chunk as one model, collect rows.
+
+Chunk ``i`` holds runs ``i * chunk_runs`` to ``(i + 1) * chunk_runs - 1`` and is seeded with
+``SeedSequence(seed, spawn_key=(i,))``, the ``i``-th child of the master seed. The table therefore
+depends on the master seed and the chunk size only, not on the order or place the chunks run in;
+a different chunk size gives different (equally valid) draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.model import NegotiationModel
+from sim.scenario import Scenario
+
+DEFAULT_CHUNK_RUNS = 25_000
+ENDINGS = ["agreement", "deadline", "breakdown"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of a batch, simulated as one model."""
+
+    index: int
+    start: int
+    runs: int
+
+
+def plan_chunks(runs: int, chunk_runs: int = DEFAULT_CHUNK_RUNS) -> list[Chunk]:
+    """Cut ``runs`` runs into chunks of ``chunk_runs`` (the last may be smaller).
+
+    Examples:
+        >>> [(c.index, c.start, c.runs) for c in plan_chunks(5, 2)]
+        [(0, 0, 2), (1, 2, 2), (2, 4, 1)]
+    """
+    return [
+        Chunk(index, start, min(chunk_runs, runs - start))
+        for index, start in enumerate(range(0, runs, chunk_runs))
+    ]
+
+
+def chunk_seed(seed: int, chunk: Chunk) -> np.random.SeedSequence:
+    """The seed of one chunk: the ``chunk.index``-th child of the master seed."""
+    return np.random.SeedSequence(seed, spawn_key=(chunk.index,))
+
+
+def run_chunk(scenario: Scenario, seed: int, chunk: Chunk) -> pd.DataFrame:
+    """Simulate one chunk to the end and return its rows."""
+    model = NegotiationModel(scenario, chunk.runs, chunk_seed(seed, chunk))
+    model.run_model()
+    columns = model.results()
+    columns["ended_by"] = pd.Categorical(columns["ended_by"], categories=ENDINGS)
+    columns["deal_proposed_by"] = pd.Categorical(
+        columns["deal_proposed_by"], categories=list(scenario.negotiators)
+    )
+    return pd.DataFrame({"run": np.arange(chunk.start, chunk.start + chunk.runs), **columns})
+
+
+def iter_batch(
+    scenario: Scenario, runs: int, seed: int, chunk_runs: int = DEFAULT_CHUNK_RUNS
+) -> Iterator[pd.DataFrame]:
+    """The rows of a batch, one chunk at a time (so they can stream to disk)."""
+    for chunk in plan_chunks(runs, chunk_runs):
+        yield run_chunk(scenario, seed, chunk)
+
+
+def run_batch(
+    scenario: Scenario,
+    runs: int | None = None,
+    seed: int | None = None,
+    chunk_runs: int = DEFAULT_CHUNK_RUNS,
+    on_chunk: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Run a Monte Carlo batch in this process and return one row per run.
+
+    Args:
+        scenario: A validated scenario (``load_scenario(path).scenario``).
+        runs: Number of runs; the scenario's ``runs`` when ``None``.
+        seed: Master seed; the scenario's ``seed`` when ``None``.
+        chunk_runs: Runs simulated side by side in one model.
+        on_chunk: Called with the number of runs of each finished chunk (for progress bars).
+
+    Returns:
+        The runs table; ``sim.columns.COLUMNS`` documents its columns.
+    """
+    runs = scenario.runs if runs is None else runs
+    seed = scenario.seed if seed is None else seed
+    tables = []
+    for table in iter_batch(scenario, runs, seed, chunk_runs):
+        tables.append(table)
+        if on_chunk is not None:
+            on_chunk(len(table))
+    return pd.concat(tables, ignore_index=True)

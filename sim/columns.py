@@ -1,0 +1,45 @@
+"""The columns of ``runs.parquet``: one row per run, one naming scheme, units stated.
+
+``<issue>`` stands for an issue key of the scenario (``tariff``), ``<party>`` for a negotiator key
+(``us``), ``<path>`` for the dotted path of an uncertain parameter in the scenario.
+"""
+
+from __future__ import annotations
+
+import re
+
+COLUMNS: dict[str, str] = {
+    "run": "Index of the run in the batch (0 to runs - 1); with the manifest's seed and chunk size "
+    "it identifies the run's random streams.",
+    "agreed": "True if the negotiators agreed on a package.",
+    "ended_by": "How the run ended: agreement, deadline (no deal at the deadline, not extended) or "
+    "breakdown (talks collapsed before the deadline).",
+    "end_round": "Round (meeting, from 0) in which the run ended; the agreement round when agreed.",
+    "end_date": "Date of that meeting.",
+    "agreement_date": "Date of agreement; empty (NaT) when there was no deal.",
+    "days_before_deadline": "Days from the end of the run to the original deadline; negative when "
+    "it ended during an extension.",
+    "rounds_before_deadline": "Meetings from the end of the run to the last meeting before the "
+    "original deadline (0 = the deadline meeting; negative = during an extension).",
+    "extended": "True if the deadline was extended in this run.",
+    "deal_proposed_by": "The negotiator whose offer was accepted; missing when there was no deal.",
+    "issue.<issue>": "Final value of the issue, in the issue's unit: the agreed value, or the "
+    "issue's no-deal value when there was no deal.",
+    "utility.<party>": "The negotiator's utility (0-1) of the final values.",
+    "reservation.<party>": "The negotiator's reservation utility: utility of the no-deal values plus "
+    "its outside option.",
+    "discounted_utility.<party>": "utility.<party> times discount_per_round to the power end_round.",
+    "drawn.<path>": "The value drawn in this run for the uncertain scenario parameter at <path>, in "
+    "that parameter's unit.",
+}
+
+
+def documented(column: str) -> bool:
+    """True if ``column`` matches one of the documented column names or patterns."""
+    for name in COLUMNS:
+        pattern = re.escape(name).replace(re.escape("<issue>"), r"[a-z][a-z0-9_]*")
+        pattern = pattern.replace(re.escape("<party>"), r"[a-z][a-z0-9_]*")
+        pattern = pattern.replace(re.escape("<path>"), r"[a-z0-9_.]+")
+        if re.fullmatch(pattern, column):
+            return True
+    return False

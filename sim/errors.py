@@ -1,0 +1,40 @@
+"""Errors a user can cause, carrying what the command line needs to print a one-screen message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where it is and what was expected.
+
+    Attributes:
+        file: The scenario file the faulty value comes from.
+        line: 1-based line of the value in that file, or ``None`` when unknown.
+        path: Dotted field path inside the scenario, e.g. ``negotiators.us.strategy.beta``.
+        message: What is wrong and what was expected.
+    """
+
+    file: Path
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class UsageError(Exception):
+    """A command-line value that cannot be used (bad output directory, bad number of runs...)."""

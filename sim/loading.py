@@ -1,0 +1,255 @@
+"""Reading scenario files: safe YAML, line numbers for every field, ``extends:``, validation.
+
+Every mistake becomes a ``ScenarioError`` whose problems name the file, the line, the dotted field
+path and what was expected. Only PyYAML's safe loader is used; file size and the number of YAML
+nodes (aliases included) are bounded, so a "billion laughs" file is refused rather than expanded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario import Scenario, consistency_problems, did_you_mean
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 100_000
+MAX_EXTENDS_DEPTH = 16
+
+Location = tuple[Path, int]
+
+
+@dataclass
+class LoadedScenario:
+    """A validated scenario together with where it came from.
+
+    Attributes:
+        scenario: The typed, validated scenario.
+        resolved: The merged YAML data (after ``extends:``) that was validated.
+        files: The scenario file first, then the files it extends, in order.
+        sha256: Hash of the bytes of those files, in that order.
+    """
+
+    scenario: Scenario
+    resolved: dict[str, Any]
+    files: list[Path]
+    sha256: str
+
+
+@dataclass
+class _Document:
+    data: dict[str, Any]
+    lines: dict[tuple[str, ...], Location] = field(default_factory=dict)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read, merge and validate a scenario file.
+
+    Args:
+        path: A YAML scenario file.
+
+    Returns:
+        The validated scenario with its provenance.
+
+    Raises:
+        ScenarioError: The file cannot be read or is not a valid scenario.
+    """
+    path = Path(path)
+    files: list[Path] = []
+    document = _resolve(path, files, chain=())
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    try:
+        scenario = Scenario.model_validate(document.data)
+    except ValidationError as error:
+        raise ScenarioError(_problems(error, document, path)) from None
+    problems = consistency_problems(scenario)
+    if problems:
+        raise ScenarioError(
+            [_problem(document, path, tuple(where.split(".")), text) for where, text in problems]
+        )
+    return LoadedScenario(scenario, document.data, files, digest.hexdigest())
+
+
+def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Document:
+    """Read ``path`` and merge it over the file it ``extends``, if any."""
+    document = _read(path)
+    files.append(path)
+    parent = document.data.pop("extends", None)
+    if parent is None:
+        return document
+    where = document.lines.get(("extends",), (path, None))
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(
+            [Problem(*where, "extends", "expected the path of another scenario file")]
+        )
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in (*chain, path.resolve()):
+        cycle = " -> ".join(str(p) for p in (*chain, path.resolve(), parent_path))
+        raise ScenarioError([Problem(*where, "extends", f"forms a cycle: {cycle}")])
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([Problem(*where, "extends", "too many levels of extends (16 at most)")])
+    if not parent_path.is_file():
+        raise ScenarioError(
+            [Problem(*where, "extends", f"file {parent!r} not found (looked for {parent_path})")]
+        )
+    base = _resolve(parent_path, files, (*chain, path.resolve()))
+    return _Document(_merge(base.data, document.data), {**base.lines, **document.lines})
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge mappings: keys of ``override`` win; lists and scalars are replaced whole."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "dist" not in value:
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read(path: Path) -> _Document:
+    """Parse one YAML file into data plus the line of every field."""
+
+    def fail(message: str, line: int | None = None) -> ScenarioError:
+        return ScenarioError([Problem(path, line, "", message)])
+
+    if not path.exists():
+        raise fail("no such file")
+    if not path.is_file():
+        raise fail("is not a file (expected a YAML scenario file)")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise fail(f"is {size:,} bytes; a scenario file may have at most {MAX_FILE_BYTES:,}")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise fail("is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(f"is not UTF-8 text (bad byte at offset {error.start})") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise fail("is empty; expected a scenario mapping (name:, calendar:, issues:, ...)")
+        lines: dict[tuple[str, ...], Location] = {}
+        _index_lines(node, (), path, lines, budget=[MAX_NODES])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise fail(f"invalid YAML: {error.problem or error.context}", line) from None
+    except yaml.YAMLError as error:
+        raise fail(f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise fail(
+            f"expected a mapping of scenario fields at the top, got {type(data).__name__}", 1
+        )
+    return _Document(data, lines)
+
+
+def _index_lines(node, path: tuple[str, ...], file: Path, lines: dict, budget: list[int]) -> None:
+    """Record the line of every mapping key, counting nodes to refuse alias bombs."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    ".".join(path),
+                    f"too many YAML nodes (more than {MAX_NODES:,}, aliases counted)",
+                )
+            ]
+        )
+    lines[path] = (file, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            lines[child] = (file, key.start_mark.line + 1)
+            _index_lines(value, child, file, lines, budget)
+            lines[child] = (file, key.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*path, str(index)), file, lines, budget)
+
+
+def _problem(document: _Document, default: Path, path: tuple[str, ...], message: str) -> Problem:
+    """A problem located at the deepest part of ``path`` that the files mention."""
+    for depth in range(len(path), -1, -1):
+        if path[:depth] in document.lines:
+            file, line = document.lines[path[:depth]]
+            return Problem(file, line, ".".join(path), message)
+    return Problem(default, None, ".".join(path), message)
+
+
+def _problems(error: ValidationError, document: _Document, path: Path) -> list[Problem]:
+    """Pydantic's errors rewritten as problems a user can act on."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(str(part) for part in item["loc"] if not _is_union_tag(part))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            siblings = _allowed_keys(loc[:-1])
+            message = f"unknown key {loc[-1]!r}" + did_you_mean(loc[-1], siblings)
+            if siblings:
+                message += f" (allowed here: {', '.join(sorted(siblings))})"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        elif (
+            "input" in item
+            and item["type"] not in ("value_error",)
+            and not isinstance(item["input"], dict | list)
+        ):
+            message += f", got {item['input']!r}"
+        problems.append(_problem(document, path, loc, message))
+    return problems[:20]
+
+
+def _is_union_tag(part: Any) -> bool:
+    """Pydantic inserts the chosen union member's tag into error locations; drop it."""
+    return isinstance(part, str) and part in _union_tags()
+
+
+def _union_tags() -> set[str]:
+    from sim import acceptance, strategies
+
+    names = set(strategies.REGISTRY) | set(acceptance.REGISTRY)
+    return names | {"uniform", "normal", "beta", "triangular", "lognormal", "choice", "float"}
+
+
+def _allowed_keys(loc: tuple[str, ...]) -> set[str]:
+    """Field names allowed at ``loc`` in the scenario schema, for did-you-mean hints."""
+    annotation: Any = Scenario
+    for part in loc:
+        if typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+            continue
+        model = _model_of(annotation)
+        if model is None or part not in model.model_fields:
+            return set()
+        annotation = model.model_fields[part].annotation
+    model = _model_of(annotation)
+    return set(model.model_fields) if model else set()
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``Extension | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_of(argument)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,149 @@
+"""The negotiation as a Mesa model: one step is one round of alternating offers in every run."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import mesa
+import numpy as np
+
+from sim.agents import Negotiator
+from sim.calendar import last_round, round_day
+from sim.draws import Parameters, stream
+from sim.scenario import Scenario
+
+
+class Ending(IntEnum):
+    """How a run ended."""
+
+    RUNNING = 0
+    AGREEMENT = 1
+    DEADLINE = 2
+    BREAKDOWN = 3
+
+
+class NegotiationModel(mesa.Model):
+    """Alternating offers between two negotiators over a calendar with a deadline, for N runs.
+
+    In round ``t`` the proposer (the first proposer in even rounds, the other in odd rounds) offers
+    a package; the responder accepts or not. After a rejection the talks may break down (per-round
+    risk). When the last round before the deadline passes without agreement, the deadline is
+    extended with the scenario's probability (once); otherwise the issues' ``no_deal`` values apply.
+    Runs that have ended are masked; the model stops when every run has ended.
+
+    Args:
+        scenario: A validated scenario.
+        runs: Number of runs simulated side by side (1 for a single inspectable run).
+        seed: Seed of this group of runs: an int or a ``numpy.random.SeedSequence``.
+    """
+
+    def __init__(self, scenario: Scenario, runs: int, seed: int | np.random.SeedSequence = 0):
+        seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        super().__init__(rng=stream(seed, "model"))
+        self.scenario = scenario
+        self.runs = runs
+        self.parameters = Parameters(scenario, runs, seed)
+        self.issue_names = tuple(scenario.issues)
+        bounds = np.array([issue.bounds for issue in scenario.issues.values()], dtype=float)
+        self.low, self.high = bounds[:, 0], bounds[:, 1]
+        self.no_deal = np.column_stack(
+            [self.parameters.array(f"issues.{name}.no_deal") for name in self.issue_names]
+        )
+        calendar = scenario.calendar
+        self.interval = self.parameters.array("calendar.meeting_interval_days")
+        days_to_deadline = (calendar.deadline - calendar.start).days
+        self.deadline_round = last_round(days_to_deadline, self.interval)
+        self.last_round = self.deadline_round.copy()
+        extension_days = self.parameters.array("calendar.extension.days")
+        self.extension_rounds = (
+            last_round(days_to_deadline + extension_days, self.interval) - self.deadline_round
+        )
+        self.extension_granted = self.rng.random(runs) < self.parameters.array(
+            "calendar.extension.probability"
+        )
+        self.breakdown_probability = self.parameters.array("protocol.breakdown_probability")
+
+        first = scenario.protocol.first_proposer
+        order = [first, *(party for party in scenario.negotiators if party != first)]
+        self.negotiators = [
+            Negotiator(self, party, scenario.negotiators[party], self.parameters) for party in order
+        ]
+        self.negotiators[0].opponent, self.negotiators[1].opponent = self.negotiators[::-1]
+
+        self.round = 0
+        self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
+        self.end_round = np.full(runs, -1, dtype=np.int64)
+        self.extended = np.zeros(runs, dtype=bool)
+        self.outcome = self.no_deal.copy()
+        self.proposer_of_deal = np.full(runs, -1, dtype=np.int8)
+
+    @property
+    def active(self) -> np.ndarray:
+        """True for the runs still negotiating."""
+        return self.ending == Ending.RUNNING
+
+    def step(self) -> None:
+        """One round: an offer, an answer, then breakdown and deadline checks, in every active run."""
+        t = self.round
+        proposer = self.negotiators[t % 2]
+        responder = self.negotiators[(t + 1) % 2]
+        active = self.active
+        offers = proposer.propose(t)
+        accepted = active & responder.respond(offers, t)
+        self.outcome[accepted] = offers[accepted]
+        self.proposer_of_deal[accepted] = t % 2
+        self._end(accepted, Ending.AGREEMENT)
+
+        still = self.active
+        broke = still & (self.rng.random(self.runs) < self.breakdown_probability)
+        self._end(broke, Ending.BREAKDOWN)
+
+        at_deadline = self.active & (t >= self.last_round)
+        extend = at_deadline & self.extension_granted & ~self.extended & (self.extension_rounds > 0)
+        if extend.any():
+            runs = np.flatnonzero(extend)
+            for negotiator in self.negotiators:
+                negotiator.hold_concession(runs, t)
+            self.last_round[runs] += self.extension_rounds[runs]
+            self.extended[runs] = True
+        self._end(at_deadline & ~extend, Ending.DEADLINE)
+
+        self.round += 1
+        self.running = bool(self.active.any())
+
+    def _end(self, runs: np.ndarray, ending: Ending) -> None:
+        self.ending[runs] = ending
+        self.end_round[runs] = self.round
+
+    def results(self) -> dict[str, np.ndarray]:
+        """One column per outcome field, one row per run (``sim.columns`` says what each means)."""
+        agreed = self.ending == Ending.AGREEMENT
+        start = np.datetime64(self.scenario.calendar.start, "D")
+        end_day = round_day(self.end_round, self.interval)
+        end_date = start + end_day.astype("timedelta64[D]")
+        discount = self.parameters.array("protocol.discount_per_round") ** self.end_round
+        columns = {
+            "agreed": agreed,
+            "ended_by": np.array([e.name.lower() for e in Ending])[self.ending],
+            "end_round": self.end_round,
+            "end_date": end_date,
+            "agreement_date": np.where(agreed, end_date, np.datetime64("NaT")),
+            "days_before_deadline": (
+                (self.scenario.calendar.deadline - self.scenario.calendar.start).days - end_day
+            ),
+            "rounds_before_deadline": self.deadline_round - self.end_round,
+            "extended": self.extended,
+            "deal_proposed_by": np.where(
+                agreed, np.array([n.party for n in self.negotiators])[self.proposer_of_deal], ""
+            ),
+        }
+        for index, name in enumerate(self.issue_names):
+            columns[f"issue.{name}"] = self.outcome[:, index]
+        for negotiator in self.negotiators:
+            value = negotiator.utility(self.outcome)
+            columns[f"utility.{negotiator.party}"] = value
+            columns[f"reservation.{negotiator.party}"] = negotiator.reservation
+            columns[f"discounted_utility.{negotiator.party}"] = value * discount
+        for path, values in self.parameters.drawn.items():
+            columns[f"drawn.{path}"] = values
+        return columns

@@ -1,0 +1,74 @@
+"""Turning a target utility into a package of issue values (pure functions over numpy arrays).
+
+A negotiator concedes on issue ``k`` by moving from its own ideal point toward the opponent's stated
+position (its ideal point): ``x_k = own_k + s_k (opponent_k - own_k)`` with a share ``s_k`` in [0, 1].
+With linear value functions, full concession on issue ``k`` costs it ``c_k = w_k |opponent_k - own_k| /
+d_k`` utility, and partial concession costs ``s_k c_k``. To give up ``need`` utility it either
+
+- concedes on the cheapest issues first (``cheapest_first``): the issue that costs it least goes all
+  the way before the next one moves, so it yields first where it cares least; an issue it does not
+  care about at all is given away at once. This is the solution of the fractional knapsack "give up
+  ``need`` utility while moving as many issues as far as possible", i.e. trade-off offers with a
+  uniform belief about the opponent's priorities; or
+- concedes the same share on every issue (``uniform``).
+
+Where ``need`` exceeds the total cost, the package is the opponent's position.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.payoffs import value_range
+
+
+def concession_costs(own_ideal, opponent_ideal, weights, low, high) -> np.ndarray:
+    """Utility lost by conceding each issue all the way to the opponent's position, ``c_k``."""
+    return weights * np.abs(opponent_ideal - own_ideal) / value_range(own_ideal, low, high)
+
+
+def cheapest_first_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Concession shares that give up ``need`` utility, cheapest issues first.
+
+    Args:
+        costs: Cost of full concession per issue, shape ``(N, K)``.
+        need: Utility to give up per run, shape ``(N,)``.
+
+    Returns:
+        Shares in [0, 1], shape ``(N, K)``.
+
+    Examples:
+        >>> cheapest_first_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.2])).tolist()
+        [[0.5, 1.0, 0.0]]
+    """
+    order = np.argsort(costs, axis=1, kind="stable")
+    sorted_costs = np.take_along_axis(costs, order, axis=1)
+    spent_before = np.cumsum(sorted_costs, axis=1) - sorted_costs
+    remaining = need[:, None] - spent_before
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sorted_shares = np.where(sorted_costs > 0, remaining / sorted_costs, 1.0)
+    shares = np.empty_like(costs)
+    np.put_along_axis(shares, order, np.clip(sorted_shares, 0.0, 1.0), axis=1)
+    return shares
+
+
+def uniform_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Concession shares that give up ``need`` utility by conceding the same share on every issue.
+
+    Examples:
+        >>> uniform_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.35])).tolist()
+        [[0.5, 0.5, 0.5]]
+    """
+    total = costs.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, need / total, 1.0)
+    return np.broadcast_to(np.clip(share, 0.0, 1.0)[:, None], costs.shape).copy()
+
+
+OFFER_RULES = {"cheapest_first": cheapest_first_shares, "uniform": uniform_shares}
+"""Offer rules by the name scenario files use (``offer_rule:``)."""
+
+
+def package(own_ideal, opponent_ideal, shares) -> np.ndarray:
+    """Issue values after conceding ``shares`` of the way toward the opponent's position."""
+    return own_ideal + shares * (opponent_ideal - own_ideal)

@@ -1,0 +1,48 @@
+"""Utilities of packages (pure functions over numpy arrays).
+
+A package gives each of the K issues a value in its unit. A negotiator values issue ``k`` at
+
+    v_k(x) = 1 - |x - ideal_k| / d_k,   d_k = max(ideal_k - low_k, high_k - ideal_k),
+
+so 1 at its ideal point and 0 at the farthest bound: the linear value function, normalised per issue.
+Its utility is the salience-weighted sum ``U(x) = sum_k w_k v_k(x)`` with weights summing to one, so
+``U`` lies in [0, 1]: 1 is every issue at the negotiator's ideal, 0 every issue at its worst bound.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def normalise_weights(weights: np.ndarray) -> np.ndarray:
+    """Scale each row of salience weights to sum to one (equal weights where a row is all zero).
+
+    Examples:
+        >>> normalise_weights(np.array([[2.0, 1.0, 1.0], [0.0, 0.0, 0.0]])).tolist()
+        [[0.5, 0.25, 0.25], [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]]
+    """
+    weights = np.asarray(weights, dtype=float)
+    totals = weights.sum(axis=-1, keepdims=True)
+    equal = np.full_like(weights, 1.0 / weights.shape[-1])
+    return np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), equal)
+
+
+def value_range(ideal, low, high) -> np.ndarray:
+    """Distance from the ideal point to the farthest bound, ``d_k`` (the value-0 distance)."""
+    return np.maximum(np.maximum(ideal - low, high - ideal), np.finfo(float).tiny)
+
+
+def issue_values(packages, ideal, low, high) -> np.ndarray:
+    """Per-issue values ``v_k`` in [0, 1] of packages (shape ``(..., K)``)."""
+    return 1.0 - np.abs(packages - ideal) / value_range(ideal, low, high)
+
+
+def utility(packages, ideal, weights, low, high) -> np.ndarray:
+    """Weighted utility in [0, 1] of each package; the last axis runs over issues.
+
+    Examples:
+        >>> float(utility(np.array([10.0, 5.0]), np.array([0.0, 5.0]), np.array([0.5, 0.5]),
+        ...               np.array([0.0, 0.0]), np.array([20.0, 10.0])))
+        0.75
+    """
+    return np.sum(weights * issue_values(packages, ideal, low, high), axis=-1)

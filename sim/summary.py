@@ -1,0 +1,116 @@
+"""Summary statistics of a runs table, as written to ``summary.json`` and printed after a batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.scenario import Scenario
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion.
+
+    Examples:
+        >>> [round(x, 4) for x in proportion_interval(50, 100)]
+        [0.4038, 0.5962]
+    """
+    if trials == 0:
+        return (0.0, 1.0)
+    interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")
+    return (float(interval.low), float(interval.high))
+
+
+def _quantiles(values: pd.Series) -> dict[str, float | None]:
+    if values.empty:
+        return {f"q{round(q * 100):02d}": None for q in QUANTILES}
+    found = np.quantile(values.to_numpy(dtype=float), QUANTILES)
+    return {f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, found, strict=True)}
+
+
+def summarise(table: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+    """Deal probability, outcomes among deals, utilities and timing of a batch.
+
+    Args:
+        table: The runs table of a batch.
+        scenario: The scenario it was run from (for units and labels).
+
+    Returns:
+        A JSON-ready dictionary.
+    """
+    runs = len(table)
+    deals = table[table["agreed"]]
+    low, high = proportion_interval(len(deals), runs)
+    endings = table["ended_by"].value_counts()
+    last_meeting = deals["rounds_before_deadline"] == 0
+    return {
+        "scenario": scenario.name,
+        "runs": runs,
+        "deals": len(deals),
+        "deal_probability": len(deals) / runs if runs else 0.0,
+        "deal_probability_95ci": [low, high],
+        "endings": {name: int(endings.get(name, 0)) for name in ("agreement", "deadline", "breakdown")},
+        "extended_share": float(table["extended"].mean()) if runs else 0.0,
+        "issues_among_deals": {
+            name: {
+                "label": issue.label,
+                "unit": issue.unit,
+                "mean": float(deals[f"issue.{name}"].mean()) if len(deals) else None,
+                **_quantiles(deals[f"issue.{name}"]),
+            }
+            for name, issue in scenario.issues.items()
+        },
+        "utilities": {
+            party: {
+                "mean": float(table[f"utility.{party}"].mean()),
+                "mean_among_deals": float(deals[f"utility.{party}"].mean()) if len(deals) else None,
+                "mean_reservation": float(table[f"reservation.{party}"].mean()),
+            }
+            for party in scenario.negotiators
+        },
+        "time_to_deal": {
+            "rounds": _quantiles(deals["end_round"]),
+            "days_before_deadline": _quantiles(deals["days_before_deadline"]),
+            "share_at_deadline_meeting": float(last_meeting.mean()) if len(deals) else None,
+            "share_in_extension": float((deals["rounds_before_deadline"] < 0).mean())
+            if len(deals)
+            else None,
+        },
+    }
+
+
+def describe(summary: dict[str, Any]) -> str:
+    """A one-paragraph plain-language account of a summary."""
+    low, high = summary["deal_probability_95ci"]
+    parts = [
+        f"{summary['scenario']}: {summary['runs']:,} runs; a deal in "
+        f"{summary['deal_probability']:.1%} of them (95% interval {low:.1%}-{high:.1%})."
+    ]
+    if summary["deals"]:
+        medians = ", ".join(
+            f"{issue['label'].lower()} {issue['q50']:.3g} {issue['unit']}"
+            for issue in summary["issues_among_deals"].values()
+        )
+        timing = summary["time_to_deal"]
+        parts.append(f"Median deal: {medians}.")
+        parts.append(
+            f"Deals came a median {timing['days_before_deadline']['q50']:.0f} days before the "
+            f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it, "
+            f"{timing['share_in_extension']:.0%} during an extension."
+        )
+    endings = summary["endings"]
+    parts.append(
+        f"No deal: {endings['deadline']:,} runs reached the deadline, "
+        f"{endings['breakdown']:,} broke down earlier."
+    )
+    utilities = "; ".join(
+        f"{party} {values['mean']:.3f} (reservation {values['mean_reservation']:.3f})"
+        for party, values in summary["utilities"].items()
+    )
+    parts.append(f"Mean utilities: {utilities}.")
+    return " ".join(parts)
