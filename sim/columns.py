@@ -26,10 +26,12 @@ COLUMNS: dict[str, str] = {
     "issue.<issue>": "Final value of the issue, in the issue's unit: the agreed value, or the "
     "issue's no-deal value when there was no deal.",
     "utility.<party>": "The negotiator's utility (0-1) of the final values.",
-    "reservation.<party>": "The negotiator's reservation utility: utility of the no-deal values plus "
-    "its outside option.",
-    "discounted_utility.<party>": "utility.<party> times discount_per_round to the power end_round.",
-    "drawn.<path>": "The value drawn in this run for the uncertain scenario parameter at <path>, in "
+    "reservation.<party>": "The negotiator's reservation utility: utility of the no-deal values "
+    "plus its outside option.",
+    "discounted_utility.<party>": "utility.<party> times discount_per_round to the power "
+    "end_round.",
+    "drawn.<path>": "The value drawn in this run for the uncertain scenario parameter at <path>, "
+    "in "
     "that parameter's unit.",
 }
 

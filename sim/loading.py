@@ -147,7 +147,10 @@ def _read(path: Path) -> _Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise fail(f"invalid YAML: {error.problem or error.context}", line) from None
+        text = error.problem or error.context
+        if error.problem and "constructor for the tag" in error.problem:
+            text += " (only plain YAML is allowed: no language-specific tags)"
+        raise fail(f"invalid YAML: {text}", line) from None
     except yaml.YAMLError as error:
         raise fail(f"invalid YAML: {error}") from None
     finally:
@@ -198,7 +201,7 @@ def _problems(error: ValidationError, document: _Document, path: Path) -> list[P
     """Pydantic's errors rewritten as problems a user can act on."""
     problems = []
     for item in error.errors():
-        loc = tuple(str(part) for part in item["loc"] if not _is_union_tag(part))
+        loc = _data_path(document.data, item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             siblings = _allowed_keys(loc[:-1])
@@ -217,16 +220,24 @@ def _problems(error: ValidationError, document: _Document, path: Path) -> list[P
     return problems[:20]
 
 
-def _is_union_tag(part: Any) -> bool:
-    """Pydantic inserts the chosen union member's tag into error locations; drop it."""
-    return isinstance(part, str) and part in _union_tags()
+def _data_path(data: Any, loc: tuple) -> tuple[str, ...]:
+    """The part of a pydantic error location that names keys of the YAML data.
 
-
-def _union_tags() -> set[str]:
-    from sim import acceptance, strategies
-
-    names = set(strategies.REGISTRY) | set(acceptance.REGISTRY)
-    return names | {"uniform", "normal", "beta", "triangular", "lognormal", "choice", "float"}
+    Pydantic puts the tag of the union member it tried (``time_dependent``, ``uniform``...) into
+    locations; such parts are not keys of the data and are dropped. A last part that is not in the
+    data (a missing field) is kept.
+    """
+    path, node = [], data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
+            path.append(str(part))
+            node = node[part]
+        elif last or not isinstance(node, dict | list):
+            path.append(str(part))
+    return tuple(path)
 
 
 def _allowed_keys(loc: tuple[str, ...]) -> set[str]:

@@ -83,7 +83,7 @@ class NegotiationModel(mesa.Model):
         return self.ending == Ending.RUNNING
 
     def step(self) -> None:
-        """One round: an offer, an answer, then breakdown and deadline checks, in every active run."""
+        """One round in every active run: offer, answer, then breakdown and deadline checks."""
         t = self.round
         proposer = self.negotiators[t % 2]
         responder = self.negotiators[(t + 1) % 2]
@@ -134,7 +134,9 @@ class NegotiationModel(mesa.Model):
             "rounds_before_deadline": self.deadline_round - self.end_round,
             "extended": self.extended,
             "deal_proposed_by": np.where(
-                agreed, np.array([n.party for n in self.negotiators])[self.proposer_of_deal], ""
+                agreed,
+                np.array([n.party for n in self.negotiators], dtype=object)[self.proposer_of_deal],
+                None,
             ),
         }
         for index, name in enumerate(self.issue_names):

@@ -1,9 +1,10 @@
 """Turning a target utility into a package of issue values (pure functions over numpy arrays).
 
 A negotiator concedes on issue ``k`` by moving from its own ideal point toward the opponent's stated
-position (its ideal point): ``x_k = own_k + s_k (opponent_k - own_k)`` with a share ``s_k`` in [0, 1].
-With linear value functions, full concession on issue ``k`` costs it ``c_k = w_k |opponent_k - own_k| /
-d_k`` utility, and partial concession costs ``s_k c_k``. To give up ``need`` utility it either
+position (its ideal point): ``x_k = own_k + s_k (opponent_k - own_k)``, a share ``s_k`` in [0, 1].
+With linear value functions, full concession on issue ``k`` costs it
+``c_k = w_k |opponent_k - own_k| / d_k`` utility, and partial concession costs ``s_k c_k``.
+To give up ``need`` utility it either
 
 - concedes on the cheapest issues first (``cheapest_first``): the issue that costs it least goes all
   the way before the next one moves, so it yields first where it cares least; an issue it does not
@@ -38,14 +39,14 @@ def cheapest_first_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
         Shares in [0, 1], shape ``(N, K)``.
 
     Examples:
-        >>> cheapest_first_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.2])).tolist()
+        >>> cheapest_first_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.2])).round(6).tolist()
         [[0.5, 1.0, 0.0]]
     """
     order = np.argsort(costs, axis=1, kind="stable")
     sorted_costs = np.take_along_axis(costs, order, axis=1)
     spent_before = np.cumsum(sorted_costs, axis=1) - sorted_costs
     remaining = need[:, None] - spent_before
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sorted_shares = np.where(sorted_costs > 0, remaining / sorted_costs, 1.0)
     shares = np.empty_like(costs)
     np.put_along_axis(shares, order, np.clip(sorted_shares, 0.0, 1.0), axis=1)
@@ -56,7 +57,7 @@ def uniform_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
     """Concession shares that give up ``need`` utility by conceding the same share on every issue.
 
     Examples:
-        >>> uniform_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.35])).tolist()
+        >>> uniform_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.35])).round(6).tolist()
         [[0.5, 0.5, 0.5]]
     """
     total = costs.sum(axis=1)

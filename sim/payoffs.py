@@ -4,7 +4,7 @@ A package gives each of the K issues a value in its unit. A negotiator values is
 
     v_k(x) = 1 - |x - ideal_k| / d_k,   d_k = max(ideal_k - low_k, high_k - ideal_k),
 
-so 1 at its ideal point and 0 at the farthest bound: the linear value function, normalised per issue.
+so 1 at its ideal point and 0 at the farthest bound: a linear value function, normalised per issue.
 Its utility is the salience-weighted sum ``U(x) = sum_k w_k v_k(x)`` with weights summing to one, so
 ``U`` lies in [0, 1]: 1 is every issue at the negotiator's ideal, 0 every issue at its worst bound.
 """

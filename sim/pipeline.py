@@ -44,8 +44,10 @@ def run_scenario(
     progress: bool = False,
     chunk_runs: int = DEFAULT_CHUNK_RUNS,
 ) -> BatchResult:
-    """Run a Monte Carlo batch and write ``runs.parquet``, ``summary.json``, ``manifest.json`` and
-    the charts to ``out`` (by default ``results/<scenario name>/``).
+    """Run a Monte Carlo batch and write its result folder.
+
+    The folder (by default ``results/<scenario name>/``) receives ``runs.parquet``,
+    ``summary.json``, ``manifest.json`` and the charts.
 
     Args:
         scenario: A scenario file, or a scenario loaded with ``load_scenario``.
@@ -106,8 +108,12 @@ def _progress(enabled: bool, total: int):
     class _Bar:
         def __enter__(self):
             self.bar = Progress(
-                TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("runs"), TimeRemainingColumn(), transient=True,
+                TextColumn("simulating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("runs"),
+                TimeRemainingColumn(),
+                transient=True,
             )
             self.bar.__enter__()
             task = self.bar.add_task("runs", total=total)

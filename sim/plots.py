@@ -21,6 +21,7 @@ from sim.scenario import Scenario
 from sim.summary import proportion_interval
 
 ENDING_COLOURS = {"agreement": "#2a9d8f", "deadline": "#e76f51", "breakdown": "#8d99ae"}
+ENDING_LABELS = {"agreement": "deal", "deadline": "no deal at deadline", "breakdown": "breakdown"}
 SCATTER_POINTS = 5_000
 
 
@@ -38,9 +39,14 @@ def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=N
     deals = table.loc[table["agreed"], f"issue.{issue}"]
     if len(deals):
         sns.histplot(x=deals, ax=ax, stat="percent", bins=40, color=ENDING_COLOURS["agreement"])
-    ax.axvline(np.mean(support(spec.no_deal)), color=ENDING_COLOURS["deadline"], linestyle="--", label="no-deal value")
+    ax.axvline(
+        np.mean(support(spec.no_deal)),
+        color=ENDING_COLOURS["deadline"],
+        linestyle="--",
+        label="no-deal value",
+    )
     ax.set_xlim(*spec.bounds)
-    ax.set(xlabel=f"{spec.label} ({spec.unit})", ylabel="% of deals", title=spec.label)
+    ax.set(xlabel=spec.unit, ylabel="% of deals", title=spec.label)
     ax.legend(loc="upper left")
     return figure
 
@@ -58,7 +64,7 @@ def plot_issue_outcomes(table: pd.DataFrame, scenario: Scenario) -> Figure:
 
 
 def timing_table(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Share of runs ending at each meeting day, by how they ended (tidy: day, ended_by, percent)."""
+    """Share of runs ending at each meeting day, by ending (tidy: day, ended_by, percent)."""
     days = (table["end_date"] - pd.Timestamp(scenario.calendar.start)).dt.days
     counts = (
         pd.DataFrame({"day": days, "ended_by": table["ended_by"]})
@@ -79,18 +85,27 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
     pivot = pivot.reindex(columns=[e for e in ENDINGS if e in pivot.columns]).fillna(0)
     bottom = np.zeros(len(pivot))
     for ending in pivot.columns:
-        ax.bar(pivot.index, pivot[ending], bottom=bottom, width=2.5, label=ending,
-               color=ENDING_COLOURS[ending])
+        ax.bar(
+            pivot.index,
+            pivot[ending],
+            bottom=bottom,
+            width=2.5,
+            label=ENDING_LABELS[ending],
+            color=ENDING_COLOURS[ending],
+        )
         bottom += pivot[ending].to_numpy()
     start = scenario.calendar.start
     deadline_day = (scenario.calendar.deadline - start).days
-    ax.axvline(deadline_day, color="black", linestyle="--", label="deadline")
+    ax.axvline(deadline_day, color="black", linestyle="--", label="deadline (before extension)")
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda day, _: (start + dt.timedelta(days=int(day))).strftime("%d %b"))
     )
-    ax.set(xlabel="meeting date", ylabel="% of runs ending at this meeting",
-           title=f"{scenario.name}: when the talks ended")
-    ax.legend(title="ended by")
+    ax.set(
+        xlabel="meeting date",
+        ylabel="% of runs ending at this meeting",
+        title=f"{scenario.name}: when the talks ended",
+    )
+    ax.legend()
     return figure
 
 
@@ -100,16 +115,34 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
     first, second = scenario.negotiators
     sample = table.sample(min(len(table), SCATTER_POINTS), random_state=0)
     sns.scatterplot(
-        data=sample, x=f"utility.{first}", y=f"utility.{second}", hue="ended_by",
-        palette=ENDING_COLOURS, hue_order=ENDINGS, s=8, alpha=0.5, linewidth=0, ax=ax,
+        data=sample,
+        x=f"utility.{first}",
+        y=f"utility.{second}",
+        hue="ended_by",
+        palette=ENDING_COLOURS,
+        hue_order=ENDINGS,
+        s=8,
+        alpha=0.5,
+        linewidth=0,
+        ax=ax,
     )
     ax.scatter(
-        table[f"reservation.{first}"].mean(), table[f"reservation.{second}"].mean(),
-        marker="X", s=160, color="black", label="mean no-deal point", zorder=3,
+        table[f"reservation.{first}"].mean(),
+        table[f"reservation.{second}"].mean(),
+        marker="X",
+        s=160,
+        color="black",
+        label="mean no-deal point",
+        zorder=3,
     )
     labels = {party: spec.label for party, spec in scenario.negotiators.items()}
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=f"{labels[first]} utility (0-1)",
-           ylabel=f"{labels[second]} utility (0-1)", title=f"{scenario.name}: utilities per run")
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel=f"{labels[first]} utility (0-1)",
+        ylabel=f"{labels[second]} utility (0-1)",
+        title=f"{scenario.name}: utilities per run",
+    )
     ax.legend(loc="lower left", fontsize="small")
     return figure
 
@@ -129,13 +162,23 @@ def plot_deal_probability(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
     figure, ax = _axes(ax, size=(6, 4.5))
     data = endings_table(table)
     percent = 100 * data[["share", "low", "high"]]
-    ax.bar(data["ended_by"], percent["share"], color=[ENDING_COLOURS[e] for e in data["ended_by"]],
-           yerr=[percent["share"] - percent["low"], percent["high"] - percent["share"]], capsize=6)
+    ax.bar(
+        data["ended_by"].map(ENDING_LABELS),
+        percent["share"],
+        color=[ENDING_COLOURS[e] for e in data["ended_by"]],
+        yerr=[percent["share"] - percent["low"], percent["high"] - percent["share"]],
+        capsize=6,
+    )
     for x, share in enumerate(percent["share"]):
-        ax.annotate(f"{share:.1f}%", (x, share), xytext=(0, 8), textcoords="offset points",
-                    ha="center")
-    ax.set(ylim=(0, 105), ylabel="% of runs (95% interval)", xlabel="how the talks ended",
-           title=f"{scenario.name}: deal probability ({len(table):,} runs)")
+        ax.annotate(
+            f"{share:.1f}%", (x, share), xytext=(0, 8), textcoords="offset points", ha="center"
+        )
+    ax.set(
+        ylim=(0, 105),
+        ylabel="% of runs (95% interval)",
+        xlabel="how the talks ended",
+        title=f"{scenario.name}: deal probability ({len(table):,} runs)",
+    )
     return figure
 
 

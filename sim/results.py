@@ -96,7 +96,9 @@ class Staging:
         """Move the staged files into place, replacing what was there."""
         old = None
         if self.directory.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.old-", dir=self.directory.parent))
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{self.directory.name}.old-", dir=self.directory.parent)
+            )
             os.replace(self.directory, old / "previous")
         os.replace(self.path, self.directory)
         if old is not None:

@@ -140,7 +140,10 @@ class Scenario(_Strict):
 
 
 def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param]]:
-    """Every numeric parameter of a validated model, as ``(dotted path, number or distribution)``."""
+    """Every numeric parameter of a validated model, as ``(dotted path, number or distribution)``.
+
+    Only ``float`` fields and distributions count; fixed settings such as issue bounds do not.
+    """
     for field_name in type(model).model_fields:
         value = getattr(model, field_name)
         path = f"{prefix}{field_name}"
@@ -206,11 +209,6 @@ def _outside(path: str, param: Param, low: float, high: float) -> list[tuple[str
     """A problem when ``param`` can fall outside the issue bounds ``[low, high]``."""
     first, last = support(param)
     if first < low or last > high:
-        what = "value" if isinstance(param, float) else "distribution's range"
-        return [
-            (
-                path,
-                f"{what} [{first:g}, {last:g}] lies outside the issue bounds [{low:g}, {high:g}]",
-            )
-        ]
+        what = f"value {first:g}" if first == last else f"range [{first:g}, {last:g}]"
+        return [(path, f"{what} lies outside the issue bounds [{low:g}, {high:g}]")]
     return []

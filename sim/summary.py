@@ -54,7 +54,9 @@ def summarise(table: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
         "deals": len(deals),
         "deal_probability": len(deals) / runs if runs else 0.0,
         "deal_probability_95ci": [low, high],
-        "endings": {name: int(endings.get(name, 0)) for name in ("agreement", "deadline", "breakdown")},
+        "endings": {
+            name: int(endings.get(name, 0)) for name in ("agreement", "deadline", "breakdown")
+        },
         "extended_share": float(table["extended"].mean()) if runs else 0.0,
         "issues_among_deals": {
             name: {

@@ -1,4 +1,4 @@
-"""What every negotiation strategy is: a named class, with a citation, that decides how far to concede."""
+"""What every strategy is: a named class, with a citation, that decides how far to concede."""
 
 from __future__ import annotations
 
@@ -22,13 +22,15 @@ class Strategy:
 
     Subclasses set ``name`` (the YAML name), ``citation``, ``parameters`` (a ``StrategyParameters``
     subclass with a ``name`` literal) and ``classifier``, and implement ``concession``. Their
-    constructor takes the drawn parameters as floats or arrays of one value per run and does no work.
+    constructor takes the drawn parameters (floats, or arrays of one value per run) and does no
+    work.
     """
 
     name: ClassVar[str]
     citation: ClassVar[str]
     parameters: ClassVar[type[StrategyParameters]]
     classifier: ClassVar[dict[str, object]] = {}
+    """Properties as in the Axelrod library: ``stochastic``, ``uses_opponent_offers``."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -34,7 +34,7 @@ class TimeDependent(Strategy):
     name = "time_dependent"
     citation = "Faratin, Sierra & Jennings (1998), Robotics and Autonomous Systems 24: 159-182"
     parameters = TimeDependentParameters
-    classifier = {"stochastic": False, "uses_opponent_offers": False}
+    classifier: ClassVar[dict[str, object]] = {"stochastic": False, "uses_opponent_offers": False}
 
     def __init__(self, beta=1.0, kappa=0.0):
         self.beta = beta

@@ -1,0 +1,25 @@
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+BASELINE = SCENARIOS / "korea_us_2025.yaml"
+
+
+@pytest.fixture
+def baseline():
+    from sim.loading import load_scenario
+
+    return load_scenario(BASELINE).scenario
+
+
+@pytest.fixture(autouse=True)
+def _run_from_root(monkeypatch):
+    """Tests (and README doctests) use paths relative to the repository root."""
+    monkeypatch.chdir(ROOT)
+    os.environ.setdefault("MPLBACKEND", "Agg")

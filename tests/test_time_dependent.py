@@ -1,0 +1,20 @@
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from sim.strategies import TimeDependent
+from tests.contracts import StrategyContract
+
+
+class TestTimeDependent(StrategyContract):
+    strategy_class = TimeDependent
+    parameter_sets: ClassVar[list[dict]] = [
+        {"beta": 0.2, "kappa": 0.0},
+        {"beta": 1.0, "kappa": 0.1},
+        {"beta": 5.0, "kappa": 0.5},
+    ]
+
+    def test_linear_tactic_concedes_in_equal_steps(self):
+        alpha = TimeDependent(beta=1.0, kappa=0.0).concession(np.array([0.25, 0.5, 0.75]))
+        assert alpha == pytest.approx([0.25, 0.5, 0.75])
