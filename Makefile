@@ -22,7 +22,7 @@ lint: setup
 	$(BIN)/ruff format --check sim tests benchmarks
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py

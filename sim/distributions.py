@@ -17,7 +17,6 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 
 class DistributionBase(BaseModel):
@@ -70,6 +69,8 @@ class Normal(DistributionBase):
         return self
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # noqa: D102
+        from scipy import stats  # imported here: scipy.stats is slow to import
+
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
         return stats.truncnorm.rvs(a, b, loc=self.mean, scale=self.sd, size=size, random_state=rng)
 

@@ -57,6 +57,8 @@ def check_destination(directory: Path, force: bool) -> None:
             "or --out to write elsewhere"
         )
     parent = _existing_parent(directory)
+    if not parent.is_dir():
+        raise UsageError(f"cannot create {directory}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"cannot write to {parent} (permission denied)")
 
@@ -83,6 +85,9 @@ class Staging:
         self.path = Path(
             tempfile.mkdtemp(prefix=f".{self.directory.name}.partial-", dir=self.directory.parent)
         )
+        umask = os.umask(0)
+        os.umask(umask)
+        self.path.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary files
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.scenario import Scenario
 
@@ -20,6 +19,8 @@ def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tup
         >>> [round(x, 4) for x in proportion_interval(50, 100)]
         [0.4038, 0.5962]
     """
+    from scipy import stats  # imported here: scipy.stats is slow to import
+
     if trials == 0:
         return (0.0, 1.0)
     interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")

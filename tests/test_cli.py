@@ -1,0 +1,149 @@
+"""The command line as a user runs it: a subprocess per command."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.columns import COLUMNS, documented
+from tests.conftest import SCENARIOS
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+CHARTS = ["issue_outcomes.png", "agreement_timing.png", "utilities.png", "deal_probability.png"]
+
+
+def negsim(*arguments, check=True):
+    result = subprocess.run(
+        [sys.executable, "-m", "sim.cli", *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_run_from_a_shell_writes_the_result_folder(tmp_path):
+    out = tmp_path / "korea_us_2025"
+    result = negsim("run", SCENARIOS / "korea_us_2025.yaml", "--runs", 3000, "--out", out)
+    assert "runs; a deal in" in result.stdout
+    assert f"Wrote {out}/" in result.stdout
+    check_result_folder(out, "korea_us_2025", 3000)
+
+
+@pytest.mark.parametrize("scenario", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_scenario_runs(scenario, tmp_path, capsys):
+    out = tmp_path / scenario.stem
+    assert main(["run", str(scenario), "--runs", "3000", "--out", str(out)]) == 0
+    assert "runs; a deal in" in capsys.readouterr().out
+    check_result_folder(out, scenario.stem, 3000)
+
+
+def check_result_folder(out, name, runs):
+    for file in ["runs.parquet", "summary.json", "manifest.json", *CHARTS]:
+        assert (out / file).stat().st_size > 0, file
+    table = pd.read_parquet(out / "runs.parquet")
+    assert len(table) == runs
+    assert all(documented(column) for column in table.columns), table.columns
+    fixed = [name for name in COLUMNS if "<" not in name]
+    assert set(fixed) <= set(table.columns)
+    summary = json.loads((out / "summary.json").read_text())
+    low, high = summary["deal_probability_95ci"]
+    assert low <= summary["deal_probability"] <= high
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"] == runs
+    assert manifest["completed"] is True
+    assert manifest["scenario"]["name"] == name
+    assert [p.name for p in out.parent.iterdir()] == [name]  # no staging left behind
+
+
+def test_same_seed_same_table_from_the_command_line(tmp_path):
+    for name in ("a", "b"):
+        negsim(
+            "run",
+            SCENARIOS / "korea_us_2025.yaml",
+            "--runs",
+            2000,
+            "--seed",
+            3,
+            "--out",
+            tmp_path / name,
+            "--quiet",
+        )
+    first = pd.read_parquet(tmp_path / "a" / "runs.parquet")
+    second = pd.read_parquet(tmp_path / "b" / "runs.parquet")
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_existing_output_is_kept_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    negsim("run", SCENARIOS / "korea_us_2025.yaml", "--runs", 500, "--out", out, "--quiet")
+    before = (out / "runs.parquet").read_bytes()
+    refused = negsim(
+        "run", SCENARIOS / "no_extension.yaml", "--runs", 700, "--out", out, check=False
+    )
+    assert refused.returncode == 2
+    assert "already exists" in refused.stderr
+    assert (out / "runs.parquet").read_bytes() == before
+    negsim(
+        "run", SCENARIOS / "no_extension.yaml", "--runs", 700, "--out", out, "--force", "--quiet"
+    )
+    assert len(pd.read_parquet(out / "runs.parquet")) == 700
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["run", "scenarios/korea_us_2025.yaml", "--runs", "-5"], "runs must be between"),
+        (["run", "scenarios/korea_us_2025.yaml", "--runs", "many"], "expected a whole number"),
+        (["run", "scenarios/korea_us_2025.yaml", "--seed", "x"], "whole-number seed"),
+        (["run", "scenarios/korea_us_2025.yaml", "--colour"], "unrecognized arguments"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_command_line_values_exit_2(arguments, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(arguments)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unwritable_output_folder_is_refused(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = negsim(
+            "run",
+            SCENARIOS / "korea_us_2025.yaml",
+            "--runs",
+            100,
+            "--out",
+            locked / "x",
+            check=False,
+        )
+    finally:
+        locked.chmod(0o700)
+    if result.returncode == 0:  # root ignores permission bits
+        pytest.skip("running as a user that can write anywhere")
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+
+
+def test_output_below_a_file_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    status = main(
+        ["run", "scenarios/korea_us_2025.yaml", "--runs", "10", "--out", str(blocker / "out")]
+    )
+    assert status == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_validate_accepts_every_shipped_scenario():
+    result = negsim("validate", *SHIPPED)
+    assert result.stdout.count(": ok") == len(SHIPPED)
