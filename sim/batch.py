@@ -2,13 +2,13 @@
 
 Chunk ``i`` holds runs ``i * chunk_runs`` to ``(i + 1) * chunk_runs - 1`` and is seeded with
 ``SeedSequence(seed, spawn_key=(i,))``, the ``i``-th child of the master seed. The table therefore
-depends on the master seed and the chunk size only, not on the order or place the chunks run in;
-a different chunk size gives different (equally valid) draws.
+depends on the master seed and the chunk size only, not on which engine or how many workers ran
+the chunks, nor in what order; a different chunk size gives different (equally valid) draws.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,15 @@ class Chunk:
     runs: int
 
 
+@dataclass
+class ChunkResult:
+    """The rows of one chunk: one per run, and one per round of its traced runs (if any)."""
+
+    chunk: Chunk
+    runs: pd.DataFrame
+    rounds: pd.DataFrame | None = None
+
+
 def plan_chunks(runs: int, chunk_runs: int = DEFAULT_CHUNK_RUNS) -> list[Chunk]:
     """Cut ``runs`` runs into chunks of ``chunk_runs`` (the last may be smaller).
 
@@ -48,24 +57,32 @@ def chunk_seed(seed: int, chunk: Chunk) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed, spawn_key=(chunk.index,))
 
 
-def run_chunk(scenario: Scenario, seed: int, chunk: Chunk) -> pd.DataFrame:
-    """Simulate one chunk to the end and return its rows."""
-    model = NegotiationModel(scenario, chunk.runs, chunk_seed(seed, chunk))
+def run_chunk(scenario: Scenario, seed: int, chunk: Chunk, trace_rounds: int = 0) -> ChunkResult:
+    """Simulate one chunk to the end and return its rows.
+
+    Args:
+        scenario: A validated scenario.
+        seed: The batch's master seed.
+        chunk: Which runs to simulate.
+        trace_rounds: Record every round of the batch's first ``trace_rounds`` runs.
+    """
+    traced = max(0, min(trace_rounds - chunk.start, chunk.runs))
+    model = NegotiationModel(scenario, chunk.runs, chunk_seed(seed, chunk), trace_runs=traced)
     model.run_model()
     columns = model.results()
     columns["ended_by"] = pd.Categorical(columns["ended_by"], categories=ENDINGS)
     columns["deal_proposed_by"] = pd.Categorical(
         columns["deal_proposed_by"], categories=list(scenario.negotiators)
     )
-    return pd.DataFrame({"run": np.arange(chunk.start, chunk.start + chunk.runs), **columns})
-
-
-def iter_batch(
-    scenario: Scenario, runs: int, seed: int, chunk_runs: int = DEFAULT_CHUNK_RUNS
-) -> Iterator[pd.DataFrame]:
-    """The rows of a batch, one chunk at a time (so they can stream to disk)."""
-    for chunk in plan_chunks(runs, chunk_runs):
-        yield run_chunk(scenario, seed, chunk)
+    runs = pd.DataFrame({"run": np.arange(chunk.start, chunk.start + chunk.runs), **columns})
+    rounds = None
+    if traced:
+        rounds = pd.DataFrame(model.trace())
+        rounds["run"] += chunk.start
+        rounds["proposer"] = pd.Categorical(
+            rounds["proposer"], categories=list(scenario.negotiators)
+        )
+    return ChunkResult(chunk, runs, rounds)
 
 
 def run_batch(
@@ -90,8 +107,8 @@ def run_batch(
     runs = scenario.runs if runs is None else runs
     seed = scenario.seed if seed is None else seed
     tables = []
-    for table in iter_batch(scenario, runs, seed, chunk_runs):
-        tables.append(table)
+    for chunk in plan_chunks(runs, chunk_runs):
+        tables.append(run_chunk(scenario, seed, chunk).runs)
         if on_chunk is not None:
-            on_chunk(len(table))
+            on_chunk(chunk.runs)
     return pd.concat(tables, ignore_index=True)

@@ -38,3 +38,7 @@ class ScenarioError(Exception):
 
 class UsageError(Exception):
     """A command-line value that cannot be used (bad output directory, bad number of runs...)."""
+
+
+class Interrupted(Exception):
+    """A batch stopped by the user; the finished chunks are kept for ``--resume``."""

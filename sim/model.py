@@ -35,14 +35,26 @@ class NegotiationModel(mesa.Model):
         scenario: A validated scenario.
         runs: Number of runs simulated side by side (1 for a single inspectable run).
         seed: Seed of this group of runs: an int or a ``numpy.random.SeedSequence``.
+        parameters: Parameter values to use instead of drawing them from the scenario's
+            distributions (e.g. a sensitivity-analysis design); must hold ``runs`` runs.
+        trace_runs: Record every round of the first ``trace_runs`` runs (see ``trace()``).
     """
 
-    def __init__(self, scenario: Scenario, runs: int, seed: int | np.random.SeedSequence = 0):
+    def __init__(
+        self,
+        scenario: Scenario,
+        runs: int,
+        seed: int | np.random.SeedSequence = 0,
+        parameters: Parameters | None = None,
+        trace_runs: int = 0,
+    ):
         seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         super().__init__(rng=stream(seed, "model"))
         self.scenario = scenario
         self.runs = runs
-        self.parameters = Parameters(scenario, runs, seed)
+        self.parameters = parameters or Parameters(scenario, runs, seed)
+        self.trace_runs = min(trace_runs, runs)
+        self.trace_rows: list[dict[str, np.ndarray]] = []
         self.issue_names = tuple(scenario.issues)
         bounds = np.array([issue.bounds for issue in scenario.issues.values()], dtype=float)
         self.low, self.high = bounds[:, 0], bounds[:, 1]
@@ -90,6 +102,8 @@ class NegotiationModel(mesa.Model):
         active = self.active
         offers = proposer.propose(t)
         accepted = active & responder.respond(offers, t)
+        if self.trace_runs:
+            self._record(t, proposer, offers, accepted, active)
         self.outcome[accepted] = offers[accepted]
         self.proposer_of_deal[accepted] = t % 2
         self._end(accepted, Ending.AGREEMENT)
@@ -110,6 +124,34 @@ class NegotiationModel(mesa.Model):
 
         self.round += 1
         self.running = bool(self.active.any())
+
+    def _record(self, t: int, proposer, offers, accepted, active) -> None:
+        """Keep this round's offer and answer in the traced runs that were still negotiating."""
+        runs = np.flatnonzero(active[: self.trace_runs])
+        row = {
+            "run": runs,
+            "round": np.full(len(runs), t),
+            "proposer": np.full(len(runs), proposer.party, dtype=object),
+            "accepted": accepted[runs],
+        }
+        for index, name in enumerate(self.issue_names):
+            row[f"offer.{name}"] = offers[runs, index]
+        for negotiator in self.negotiators:
+            row[f"utility.{negotiator.party}"] = negotiator.utility(offers)[runs]
+        self.trace_rows.append(row)
+
+    def trace(self) -> dict[str, np.ndarray]:
+        """One row per round of each traced run: the offer on the table and whether it was taken.
+
+        Columns: ``run`` (index within this model), ``round``, ``proposer``, ``accepted``,
+        ``offer.<issue>`` (the offer, in the issue's unit) and ``utility.<party>`` (each side's
+        utility of the offer).
+        """
+        if not self.trace_rows:
+            return {}
+        return {
+            key: np.concatenate([row[key] for row in self.trace_rows]) for key in self.trace_rows[0]
+        }
 
     def _end(self, runs: np.ndarray, ending: Ending) -> None:
         self.ending[runs] = ending

@@ -1,8 +1,11 @@
 """Writing a batch's outputs: every file lands complete or not at all.
 
-All files are written into a fresh staging folder beside the destination, which is renamed into
-place only when everything is written. An existing result folder is replaced only when asked
-(``force``); until the rename, it stays as it was.
+A batch writes into a staging folder beside its destination (``.NAME.partial``): a
+``manifest.json`` saying it has not completed, then one Parquet file per finished chunk, each
+written under a temporary name and renamed. Only when every chunk is there are the chunk files
+joined into ``runs.parquet``, the summary and charts written, the manifest marked complete, and the
+folder renamed into place. An interrupted batch therefore leaves its destination untouched and a
+staging folder of complete chunk files, from which ``--resume`` continues.
 """
 
 from __future__ import annotations
@@ -12,38 +15,40 @@ import json
 import os
 import platform
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.batch import ChunkResult
 from sim.errors import UsageError
 
+JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds")
+"""What must match for ``--resume`` to continue a staging folder."""
 
-def manifest(
-    loaded, runs: int, seed: int, chunk_runs: int, engine: str, version: str
-) -> dict[str, Any]:
-    """What is needed to rerun a batch exactly, and what ran it."""
+
+def manifest(loaded, job: dict[str, Any], engine, version: str) -> dict[str, Any]:
+    """What is needed to rerun a batch exactly, and what ran it (``completed`` is False)."""
+    import mesa
+
     return {
         "negsim_version": version,
         "scenario_files": [str(path) for path in loaded.files],
-        "scenario_sha256": loaded.sha256,
         "scenario": json.loads(json.dumps(loaded.resolved, default=str)),
-        "seed": seed,
-        "runs": runs,
-        "chunk_runs": chunk_runs,
-        "seeding": "chunk i uses numpy.random.SeedSequence(seed, spawn_key=(i,)); "
-        "each parameter draws from its own stream keyed by its dotted path",
-        "engine": engine,
+        **job,
+        "seeding": "chunk i uses numpy.random.SeedSequence(seed, spawn_key=(i,)); each uncertain "
+        "parameter draws from its own stream keyed by its dotted path, so the table depends on "
+        "seed and chunk_runs only",
+        "engine": engine.name,
+        "workers": engine.workers,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "mesa": mesa.__version__,
-        "completed": True,
+        "completed": False,
     }
 
 
@@ -56,75 +61,121 @@ def check_destination(directory: Path, force: bool) -> None:
             f"output folder {directory} already exists; pass --force to replace it, "
             "or --out to write elsewhere"
         )
-    parent = _existing_parent(directory)
+    parent = directory.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
     if not parent.is_dir():
         raise UsageError(f"cannot create {directory}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"cannot write to {parent} (permission denied)")
 
 
-def _existing_parent(directory: Path) -> Path:
-    parent = directory.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    return parent
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write indented JSON under a temporary name, then rename it into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    os.replace(temporary, path)
 
 
 class Staging:
-    """A staging folder whose contents replace ``directory`` on ``commit``.
+    """The staging folder of a batch bound for ``directory``.
 
-    Use as a context manager; leaving it without ``commit`` (an error, Ctrl-C) removes the staging
-    folder and leaves ``directory`` untouched.
+    Args:
+        directory: Final destination.
+        manifest: The batch's manifest; its ``JOB_KEYS`` identify the batch for ``resume``.
+        resume: Continue the staging folder of an interrupted batch with the same job, if any;
+            otherwise an old staging folder is discarded.
     """
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, manifest: dict[str, Any], resume: bool = False):
         self.directory = directory
+        self.path = self.path_for(directory)
+        self.chunks = self.path / "chunks"
+        self.manifest = manifest
+        self.resumed = False
+        if self.path.exists() and resume:
+            self._check_same_job()
+            self.resumed = True
+        elif self.path.exists():
+            shutil.rmtree(self.path)
+        self.chunks.mkdir(parents=True, exist_ok=True)
+        write_json(self.path / "manifest.json", manifest)
 
-    def __enter__(self) -> Staging:
-        self.directory.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(
-            tempfile.mkdtemp(prefix=f".{self.directory.name}.partial-", dir=self.directory.parent)
-        )
-        umask = os.umask(0)
-        os.umask(umask)
-        self.path.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary files
-        return self
+    @staticmethod
+    def path_for(directory: Path) -> Path:
+        """The staging folder of a batch bound for ``directory``."""
+        return directory.parent / f".{directory.name}.partial"
 
-    def __exit__(self, *exc_info) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+    def _check_same_job(self) -> None:
+        try:
+            previous = json.loads((self.path / "manifest.json").read_text())
+        except (OSError, ValueError):
+            previous = {}
+        differences = [key for key in JOB_KEYS if previous.get(key) != self.manifest[key]]
+        if differences:
+            raise UsageError(
+                f"cannot resume from {self.path}: it was started with different "
+                f"{', '.join(differences)}; run without --resume to start afresh"
+            )
 
-    def write_json(self, name: str, data: dict[str, Any]) -> None:
-        """Write ``data`` as indented JSON."""
-        (self.path / name).write_text(json.dumps(data, indent=2, default=str) + "\n")
+    def done(self) -> set[int]:
+        """Indices of the chunks already written."""
+        return {int(path.stem.split("-")[1]) for path in self.chunks.glob("runs-*.parquet")}
+
+    def write_chunk(self, result: ChunkResult) -> None:
+        """Store one finished chunk (its trace first, so a stored chunk is always whole)."""
+        if result.rounds is not None:
+            _write_parquet(result.rounds, self.chunks / f"rounds-{result.chunk.index:06d}.parquet")
+        _write_parquet(result.runs, self.chunks / f"runs-{result.chunk.index:06d}.parquet")
+
+    def join_chunks(self, count: int) -> None:
+        """Join the chunk files, in chunk order, into ``runs.parquet`` (and ``rounds.parquet``)."""
+        for kind in ("runs", "rounds"):
+            paths = [self.chunks / f"{kind}-{index:06d}.parquet" for index in range(count)]
+            paths = [path for path in paths if path.exists()]
+            if paths:
+                _join(paths, self.path / f"{kind}.parquet")
+        shutil.rmtree(self.chunks)
 
     def commit(self) -> None:
-        """Move the staged files into place, replacing what was there."""
-        old = None
+        """Mark the manifest complete and move the staged folder into place."""
+        write_json(self.path / "manifest.json", {**self.manifest, "completed": True})
         if self.directory.exists():
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{self.directory.name}.old-", dir=self.directory.parent)
-            )
-            os.replace(self.directory, old / "previous")
-        os.replace(self.path, self.directory)
-        if old is not None:
+            old = self.directory.parent / f".{self.directory.name}.old"
             shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.directory, old)
+            os.replace(self.path, self.directory)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self.path, self.directory)
 
 
-class ParquetStream:
-    """Append tables chunk by chunk to one Parquet file."""
+def _write_parquet(table: pd.DataFrame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), temporary)
+    os.replace(temporary, path)
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.writer: pq.ParquetWriter | None = None
 
-    def write(self, table) -> None:
-        """Append a pandas DataFrame."""
-        arrow = pa.Table.from_pandas(table, preserve_index=False)
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.path, arrow.schema, compression="zstd")
-        self.writer.write_table(arrow)
+def _join(paths: list[Path], destination: Path) -> None:
+    """Concatenate Parquet files with one schema, one at a time (memory: one chunk)."""
+    temporary = destination.with_name(f".{destination.name}.tmp")
+    writer = None
+    for path in paths:
+        table = pq.read_table(path)
+        if writer is None:
+            writer = pq.ParquetWriter(temporary, table.schema, compression="zstd")
+        writer.write_table(table)
+    writer.close()
+    os.replace(temporary, destination)
 
-    def close(self) -> None:
-        """Finish the file."""
-        if self.writer is not None:
-            self.writer.close()
+
+def read_head(path: Path, rows: int) -> pd.DataFrame:
+    """The first ``rows`` rows of a Parquet file, reading no more row groups than needed."""
+    file = pq.ParquetFile(path)
+    tables, count = [], 0
+    for group in range(file.num_row_groups):
+        if count >= rows:
+            break
+        tables.append(file.read_row_group(group))
+        count += tables[-1].num_rows
+    return pa.concat_tables(tables).slice(0, rows).to_pandas()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sim.scenario import Scenario
 
@@ -34,57 +37,75 @@ def _quantiles(values: pd.Series) -> dict[str, float | None]:
     return {f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, found, strict=True)}
 
 
-def summarise(table: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+def column_reader(source: pd.DataFrame | Path) -> Callable[[str], pd.Series]:
+    """Read columns by name from a runs table, or one at a time from a ``runs.parquet`` file."""
+    if isinstance(source, pd.DataFrame):
+        return source.__getitem__
+    return lambda name: pq.read_table(source, columns=[name]).column(0).to_pandas()
+
+
+def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]:
     """Deal probability, outcomes among deals, utilities and timing of a batch.
 
     Args:
-        table: The runs table of a batch.
+        source: The runs table of a batch, or the path of its ``runs.parquet`` (then columns are
+            read one at a time, so memory stays small for any number of runs).
         scenario: The scenario it was run from (for units and labels).
 
     Returns:
         A JSON-ready dictionary.
     """
-    runs = len(table)
-    deals = table[table["agreed"]]
-    low, high = proportion_interval(len(deals), runs)
-    endings = table["ended_by"].value_counts()
-    last_meeting = deals["rounds_before_deadline"] == 0
+    column = column_reader(source)
+    agreed = column("agreed").to_numpy()
+    runs, deals = len(agreed), int(agreed.sum())
+    low, high = proportion_interval(deals, runs)
+    endings = column("ended_by").value_counts()
+
+    def among_deals(name: str) -> pd.Series:
+        return column(name)[agreed]
+
+    rounds_before = among_deals("rounds_before_deadline")
     return {
         "scenario": scenario.name,
         "runs": runs,
-        "deals": len(deals),
-        "deal_probability": len(deals) / runs if runs else 0.0,
+        "deals": deals,
+        "deal_probability": deals / runs if runs else 0.0,
         "deal_probability_95ci": [low, high],
         "endings": {
             name: int(endings.get(name, 0)) for name in ("agreement", "deadline", "breakdown")
         },
-        "extended_share": float(table["extended"].mean()) if runs else 0.0,
+        "extended_share": float(column("extended").mean()) if runs else 0.0,
         "issues_among_deals": {
             name: {
                 "label": issue.label,
                 "unit": issue.unit,
-                "mean": float(deals[f"issue.{name}"].mean()) if len(deals) else None,
-                **_quantiles(deals[f"issue.{name}"]),
+                **_statistics(among_deals(f"issue.{name}")),
             }
             for name, issue in scenario.issues.items()
         },
         "utilities": {
             party: {
-                "mean": float(table[f"utility.{party}"].mean()),
-                "mean_among_deals": float(deals[f"utility.{party}"].mean()) if len(deals) else None,
-                "mean_reservation": float(table[f"reservation.{party}"].mean()),
+                "mean": float(column(f"utility.{party}").mean()),
+                "mean_among_deals": _mean(among_deals(f"utility.{party}")),
+                "mean_reservation": float(column(f"reservation.{party}").mean()),
             }
             for party in scenario.negotiators
         },
         "time_to_deal": {
-            "rounds": _quantiles(deals["end_round"]),
-            "days_before_deadline": _quantiles(deals["days_before_deadline"]),
-            "share_at_deadline_meeting": float(last_meeting.mean()) if len(deals) else None,
-            "share_in_extension": float((deals["rounds_before_deadline"] < 0).mean())
-            if len(deals)
-            else None,
+            "rounds": _quantiles(among_deals("end_round")),
+            "days_before_deadline": _quantiles(among_deals("days_before_deadline")),
+            "share_at_deadline_meeting": _mean(rounds_before == 0),
+            "share_in_extension": _mean(rounds_before < 0),
         },
     }
+
+
+def _mean(values: pd.Series) -> float | None:
+    return float(values.mean()) if len(values) else None
+
+
+def _statistics(values: pd.Series) -> dict[str, float | None]:
+    return {"mean": _mean(values), **_quantiles(values)}
 
 
 def describe(summary: dict[str, Any]) -> str:
