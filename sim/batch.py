@@ -18,7 +18,7 @@ from sim.model import NegotiationModel
 from sim.scenario import Scenario
 
 DEFAULT_CHUNK_RUNS = 25_000
-ENDINGS = ["agreement", "deadline", "breakdown"]
+ENDINGS = ["agreement", "deadline", "breakdown", "not_ratified"]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The ``negsim`` command line: ``negsim run``, ``negsim validate``.
+"""The ``negsim`` command line: ``run``, ``validate``, ``trace`` and the analysis commands.
+
+The analysis commands (``compare``, ``sweep``, ``sensitivity``, ``report``) live in
+``sim.cli_analysis``.
 
 Mistakes a user can make (a bad scenario file, a bad option, an output folder that exists) are
 reported in one short message on standard error with exit status 2, never a traceback.
@@ -11,53 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+from sim.arguments import count, seed
+from sim.cli_analysis import HANDLERS, add_commands
 from sim.engines import ENGINES
 from sim.errors import Interrupted, ScenarioError, UsageError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-MAX_RUNS = 1_000_000_000
-
-
-def _positive_runs(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of runs, got {text!r}") from None
-    if not 1 <= value <= MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"runs must be between 1 and {MAX_RUNS:,}, got {value:,}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value}")
-    return value
-
-
-def _whole_number(text: str) -> int:
-    try:
-        return int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole-number seed, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"seed must be between 0 and 2**63 - 1, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a Monte Carlo batch of a scenario")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
-    run.add_argument("--runs", type=_positive_runs, help="number of runs (default: the scenario's)")
-    run.add_argument("--seed", type=_seed, help="master seed (default: the scenario's)")
+    run.add_argument("--runs", type=count("runs"), help="number of runs (default: the scenario's)")
+    run.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>/)")
     run.add_argument("--force", action="store_true", help="replace the output folder if it exists")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
@@ -84,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Dask cluster (dask); auto = process pool, or this process for a one-chunk batch",
     )
     run.add_argument(
-        "--workers", type=_positive_int, help="worker processes (default: one per core)"
+        "--workers", type=count("workers", 1, 1024), help="worker processes (default: one per core)"
     )
     run.add_argument(
         "--scheduler",
@@ -97,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--chunk-runs",
-        type=_positive_int,
+        type=count("runs per chunk"),
         default=None,
         metavar="N",
         help="runs simulated side by side per chunk (default 25,000); part of the seeding, "
@@ -105,14 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--trace-rounds",
-        type=_non_negative_int,
+        type=count("traced runs", 0),
         default=0,
         metavar="K",
         help="also write rounds.parquet with every round of the first K runs",
     )
 
+    trace = commands.add_parser(
+        "trace", help="replay one run of a batch round by round, with a chart"
+    )
+    trace.add_argument("scenario", type=Path, help="scenario YAML file")
+    trace.add_argument("--seed", type=seed, help="master seed of the batch (default: scenario's)")
+    trace.add_argument("--run", type=count("run index", 0), default=0, help="which run (default 0)")
+    trace.add_argument("--runs", type=count("runs"), help="batch size (default: the scenario's)")
+    trace.add_argument("--out", type=Path, help="output folder (default: results/<name>-run-<I>/)")
+    trace.add_argument(
+        "--force", action="store_true", help="replace the output folder if it exists"
+    )
+
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    add_commands(commands)
     return parser
 
 
@@ -129,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return {"run": _run, "validate": _validate}[arguments.command](arguments)
+        handlers = {"run": _run, "trace": _trace, "validate": _validate, **HANDLERS}
+        return handlers[arguments.command](arguments)
     except (ScenarioError, UsageError) as error:
         print(f"negsim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -174,6 +151,35 @@ def _run(arguments: argparse.Namespace) -> int:
             f"Wrote {result.directory}/ ({result.summary['runs']:,} runs in {seconds:.1f} s, "
             f"{engine.name} engine, {engine.workers} worker{'s' if engine.workers > 1 else ''})."
         )
+    return 0
+
+
+def _trace(arguments: argparse.Namespace) -> int:
+    from sim.loading import load_scenario
+    from sim.results import save_figures, staged_folder, write_text
+    from sim.trace import plot_trace, trace_run
+
+    loaded = load_scenario(arguments.scenario)
+    spec = loaded.scenario
+    seed_value = spec.seed if arguments.seed is None else arguments.seed
+    trace = trace_run(spec, seed_value, arguments.run, arguments.runs)
+    out = arguments.out or Path("results") / f"{spec.name}-run-{arguments.run}"
+    manifest = {
+        "scenario_files": [str(p) for p in loaded.files],
+        "scenario_sha256": loaded.sha256,
+        "seed": seed_value,
+        "run": arguments.run,
+        "runs": arguments.runs or spec.runs,
+    }
+    with staged_folder(out, manifest, arguments.force) as folder:
+        write_text(folder / "rounds.csv", trace.rounds.to_csv(index=False))
+        save_figures({"trace.png": plot_trace(trace)}, folder)
+    print(trace.rounds.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    outcome = trace.outcome
+    print(
+        f"Run {arguments.run} ended by {outcome['ended_by']} in round {outcome['end_round']}; "
+        f"wrote {out}/ (trace.png, rounds.csv)."
+    )
     return 0
 
 

@@ -25,11 +25,26 @@ COLUMNS: dict[str, str] = {
     "deal_proposed_by": "The negotiator whose offer was accepted; missing when there was no deal.",
     "issue.<issue>": "Final value of the issue, in the issue's unit: the agreed value, or the "
     "issue's no-deal value when there was no deal.",
-    "utility.<party>": "The negotiator's utility (0-1) of the final values.",
-    "reservation.<party>": "The negotiator's reservation utility: utility of the no-deal values "
-    "plus its outside option.",
-    "discounted_utility.<party>": "utility.<party> times discount_per_round to the power "
-    "end_round.",
+    "utility.<party>": "The negotiator's utility (0-1 scale) of the final values, plus its outside "
+    "option when there was no deal, less the cost of any retaliation it suffered.",
+    "reservation.<party>": "The utility below which the negotiator does not agree: no deal plus "
+    "its outside option and audience cost, less the leaders' rapport.",
+    "discounted_utility.<party>": "utility.<party> times the negotiator's discount_per_round to "
+    "the power end_round (end_round + 1 when there was no deal: no deal takes effect after the "
+    "last round).",
+    "event.<event>": "For a summit, True if it took place while the talks were on; for a shock, "
+    "the round it struck (-1 if it did not).",
+    "retaliated.<third party>": "True if the third party retaliated against its target.",
+    "nash.<party>": "The negotiator's utility at the Nash bargaining solution of this run's "
+    "Pareto frontier, with the reservation utilities as disagreement point (NaN when no package "
+    "gives both sides more than that).",
+    "kalai_smorodinsky.<party>": "Likewise at the Kalai-Smorodinsky solution.",
+    "nash_product": "(u1 - d1)(u2 - d2) of the final package: utilities of the package over the "
+    "reservation utilities.",
+    "distance_to_nash": "Euclidean distance in utility space from the final package to the Nash "
+    "solution.",
+    "pareto_gap": "Largest utility both sides could gain at once by moving to the Pareto "
+    "frontier (0 when the outcome is efficient).",
     "drawn.<path>": "The value drawn in this run for the uncertain scenario parameter at <path>, "
     "in "
     "that parameter's unit.",
@@ -42,6 +57,8 @@ def documented(column: str) -> bool:
         pattern = re.escape(name).replace(re.escape("<issue>"), r"[a-z][a-z0-9_]*")
         pattern = pattern.replace(re.escape("<party>"), r"[a-z][a-z0-9_]*")
         pattern = pattern.replace(re.escape("<path>"), r"[a-z0-9_.]+")
+        pattern = pattern.replace(re.escape("<event>"), r"[a-z][a-z0-9_]*")
+        pattern = pattern.replace(re.escape("<third party>"), r"[a-z][a-z0-9_]*")
         if re.fullmatch(pattern, column):
             return True
     return False

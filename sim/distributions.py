@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class DistributionBase(BaseModel):
-    """Common behaviour: strict keys, a sampler and a support interval."""
+    """Common behaviour: strict keys, finite numbers, a sampler and a support interval."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw ``size`` independent values."""
@@ -44,6 +44,8 @@ class Uniform(DistributionBase):
     def _ordered(self) -> Uniform:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        if not math.isfinite(self.high - self.low):
+            raise ValueError(f"low ({self.low}) and high ({self.high}) are too far apart")
         return self
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # noqa: D102
@@ -59,12 +61,12 @@ class Normal(DistributionBase):
     dist: Literal["normal"]
     mean: float
     sd: float = Field(gt=0)
-    low: float = -math.inf
-    high: float = math.inf
+    low: float = Field(-math.inf, allow_inf_nan=True)
+    high: float = Field(math.inf, allow_inf_nan=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> Normal:
-        if self.low >= self.high:
+        if not self.low < self.high:  # also refuses a NaN
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
 
@@ -153,6 +155,8 @@ class Choice(DistributionBase):
                 )
             if sum(self.weights) <= 0:
                 raise ValueError("weights must not all be zero")
+            if not math.isfinite(sum(self.weights)):
+                raise ValueError("weights are too large to add up")
         return self
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # noqa: D102

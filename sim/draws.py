@@ -45,6 +45,10 @@ class Parameters:
         """The value of a parameter: a float if fixed, an array of one value per run if drawn."""
         return self.drawn[path] if path in self.drawn else self.fixed[path]
 
+    def get(self, path: str, default=None):
+        """The value of a parameter, or ``default`` for a path that is not a numeric parameter."""
+        return self[path] if path in self.drawn or path in self.fixed else default
+
     def array(self, path: str) -> np.ndarray:
         """The value of a parameter as an array of one value per run."""
         return np.broadcast_to(np.asarray(self[path], dtype=float), (self.runs,))

@@ -2,12 +2,14 @@
 
 Every mistake becomes a ``ScenarioError`` whose problems name the file, the line, the dotted field
 path and what was expected. Only PyYAML's safe loader is used; file size and the number of YAML
-nodes (aliases included) are bounded, so a "billion laughs" file is refused rather than expanded.
+nodes (aliases included) and their nesting are bounded, so a "billion laughs" file or an alias
+inside itself is refused rather than expanded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import reprlib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from sim.scenario import Scenario, consistency_problems, did_you_mean
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 100_000
+MAX_DEPTH = 32
 MAX_EXTENDS_DEPTH = 16
 
 Location = tuple[Path, int]
@@ -91,13 +94,19 @@ def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Documen
         raise ScenarioError(
             [Problem(*where, "extends", "expected the path of another scenario file")]
         )
-    parent_path = (path.parent / parent).resolve()
+    try:
+        parent_path = (path.parent / parent).resolve()
+        found = parent_path.is_file()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        message = f"{reprlib.repr(parent)} is not a usable file path ({reason})"
+        raise ScenarioError([Problem(*where, "extends", message)]) from None
     if parent_path in (*chain, path.resolve()):
         cycle = " -> ".join(str(p) for p in (*chain, path.resolve(), parent_path))
         raise ScenarioError([Problem(*where, "extends", f"forms a cycle: {cycle}")])
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError([Problem(*where, "extends", "too many levels of extends (16 at most)")])
-    if not parent_path.is_file():
+    if not found:
         raise ScenarioError(
             [Problem(*where, "extends", f"file {parent!r} not found (looked for {parent_path})")]
         )
@@ -106,14 +115,23 @@ def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Documen
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge mappings: keys of ``override`` win; lists and scalars are replaced whole."""
+    """Deep-merge mappings: keys of ``override`` win; lists and scalars are replaced whole.
+
+    A mapping that names a new kind of thing replaces the old one whole: a distribution (it has
+    ``dist``) or a strategy or acceptance block with a different ``name``.
+    """
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "dist" not in value:
-            merged[key] = _merge(merged[key], value)
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not _replaces(value, old):
+            merged[key] = _merge(old, value)
         else:
             merged[key] = value
     return merged
+
+
+def _replaces(value: dict[str, Any], old: dict[str, Any]) -> bool:
+    return "dist" in value or ("name" in value and value.get("name") != old.get("name"))
 
 
 def _read(path: Path) -> _Document:
@@ -122,21 +140,30 @@ def _read(path: Path) -> _Document:
     def fail(message: str, line: int | None = None) -> ScenarioError:
         return ScenarioError([Problem(path, line, "", message)])
 
-    if not path.exists():
-        raise fail("no such file")
-    if not path.is_file():
-        raise fail("is not a file (expected a YAML scenario file)")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail(f"is {size:,} bytes; a scenario file may have at most {MAX_FILE_BYTES:,}")
-    raw = path.read_bytes()
+    try:
+        if not path.exists():
+            raise fail("no such file")
+        if not path.is_file():
+            raise fail("is not a file (expected a YAML scenario file)")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"is {size:,} bytes; a scenario file may have at most {MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise fail(f"cannot be read ({error.strerror or error})") from None
     if b"\x00" in raw:
         raise fail("is a binary file, not YAML text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise fail(f"is not UTF-8 text (bad byte at offset {error.start})") from None
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise fail(
+            f"invalid YAML: {error.reason} (character #x{error.character:04x})", line
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -153,6 +180,8 @@ def _read(path: Path) -> _Document:
         raise fail(f"invalid YAML: {text}", line) from None
     except yaml.YAMLError as error:
         raise fail(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise fail("nests lists or mappings too deeply", loader.get_mark().line + 1) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -162,20 +191,31 @@ def _read(path: Path) -> _Document:
     return _Document(data, lines)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader; a scalar it cannot convert (``2025-02-30``, ``!!int x``) is a YAML
+    error with a line, not a crash.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError):
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{reprlib.repr(node.value)} is not a valid {kind}", node.start_mark
+            ) from None
+
+
 def _index_lines(node, path: tuple[str, ...], file: Path, lines: dict, budget: list[int]) -> None:
     """Record the line of every mapping key, counting nodes to refuse alias bombs."""
     budget[0] -= 1
+    problem = None
     if budget[0] < 0:
-        raise ScenarioError(
-            [
-                Problem(
-                    file,
-                    node.start_mark.line + 1,
-                    ".".join(path),
-                    f"too many YAML nodes (more than {MAX_NODES:,}, aliases counted)",
-                )
-            ]
-        )
+        problem = f"too many YAML nodes (more than {MAX_NODES:,}, aliases counted)"
+    elif len(path) > MAX_DEPTH:
+        problem = f"nested more than {MAX_DEPTH} levels deep (is an alias used inside itself?)"
+    if problem:
+        raise ScenarioError([Problem(file, node.start_mark.line + 1, ".".join(path), problem)])
     lines[path] = (file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -215,7 +255,7 @@ def _problems(error: ValidationError, document: _Document, path: Path) -> list[P
             and item["type"] not in ("value_error",)
             and not isinstance(item["input"], dict | list)
         ):
-            message += f", got {item['input']!r}"
+            message += f", got {reprlib.repr(item['input'])}"
         problems.append(_problem(document, path, loc, message))
     return problems[:20]
 

@@ -10,7 +10,10 @@ import numpy as np
 from sim.agents import Negotiator
 from sim.calendar import last_round, round_day
 from sim.draws import Parameters, stream
-from sim.scenario import Scenario
+from sim.events import EventSchedule
+from sim.scenario import Retaliation, Scenario
+from sim.solutions import solution_columns
+from sim.third_parties import Legislature, Retaliator
 
 
 class Ending(IntEnum):
@@ -20,6 +23,7 @@ class Ending(IntEnum):
     AGREEMENT = 1
     DEADLINE = 2
     BREAKDOWN = 3
+    NOT_RATIFIED = 4
 
 
 class NegotiationModel(mesa.Model):
@@ -74,6 +78,7 @@ class NegotiationModel(mesa.Model):
             "calendar.extension.probability"
         )
         self.breakdown_probability = self.parameters.array("protocol.breakdown_probability")
+        self.rapport = self.parameters.array("events.rapport").copy()
 
         first = scenario.protocol.first_proposer
         order = [first, *(party for party in scenario.negotiators if party != first)]
@@ -81,6 +86,16 @@ class NegotiationModel(mesa.Model):
             Negotiator(self, party, scenario.negotiators[party], self.parameters) for party in order
         ]
         self.negotiators[0].opponent, self.negotiators[1].opponent = self.negotiators[::-1]
+        self.negotiators[0].proposes_first = True
+        self.events = EventSchedule(self, self.parameters, seed)
+        self.retaliators, self.legislatures = [], {}
+        for name, spec in scenario.third_parties.items():
+            if isinstance(spec, Retaliation):
+                self.retaliators.append(Retaliator(self, name, spec, self.parameters, seed))
+            else:
+                self.legislatures[spec.ratifies_for] = Legislature(
+                    self, name, spec, self.parameters
+                )
 
         self.round = 0
         self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
@@ -100,13 +115,19 @@ class NegotiationModel(mesa.Model):
         proposer = self.negotiators[t % 2]
         responder = self.negotiators[(t + 1) % 2]
         active = self.active
+        self.events.apply(t, active)
         offers = proposer.propose(t)
+        responder.observe(offers, active)
         accepted = active & responder.respond(offers, t)
         if self.trace_runs:
             self._record(t, proposer, offers, accepted, active)
-        self.outcome[accepted] = offers[accepted]
-        self.proposer_of_deal[accepted] = t % 2
-        self._end(accepted, Ending.AGREEMENT)
+        ratified = accepted.copy()
+        for legislature in self.legislatures.values():
+            ratified &= legislature.ratifies(offers)
+        self.outcome[ratified] = offers[ratified]
+        self.proposer_of_deal[ratified] = t % 2
+        self._end(ratified, Ending.AGREEMENT)
+        self._end(accepted & ~ratified, Ending.NOT_RATIFIED)
 
         still = self.active
         broke = still & (self.rng.random(self.runs) < self.breakdown_probability)
@@ -163,7 +184,7 @@ class NegotiationModel(mesa.Model):
         start = np.datetime64(self.scenario.calendar.start, "D")
         end_day = round_day(self.end_round, self.interval)
         end_date = start + end_day.astype("timedelta64[D]")
-        discount = self.parameters.array("protocol.discount_per_round") ** self.end_round
+        delay = self.end_round + ~agreed  # no deal takes effect one round after the last one
         columns = {
             "agreed": agreed,
             "ended_by": np.array([e.name.lower() for e in Ending])[self.ending],
@@ -183,11 +204,19 @@ class NegotiationModel(mesa.Model):
         }
         for index, name in enumerate(self.issue_names):
             columns[f"issue.{name}"] = self.outcome[:, index]
+        losses = {negotiator.party: 0.0 for negotiator in self.negotiators}
+        for retaliator in self.retaliators:
+            retaliated = retaliator.react(self.outcome)
+            columns[f"retaliated.{retaliator.name}"] = retaliated
+            losses[retaliator.target] = losses[retaliator.target] + retaliated * retaliator.cost
         for negotiator in self.negotiators:
-            value = negotiator.utility(self.outcome)
+            outside = np.where(agreed, 0.0, negotiator.outside_option)
+            value = negotiator.utility(self.outcome) + outside - losses[negotiator.party]
             columns[f"utility.{negotiator.party}"] = value
             columns[f"reservation.{negotiator.party}"] = negotiator.reservation
-            columns[f"discounted_utility.{negotiator.party}"] = value * discount
+            columns[f"discounted_utility.{negotiator.party}"] = value * negotiator.discount**delay
+        columns |= self.events.columns()
+        columns |= solution_columns(*self.negotiators, self)
         for path, values in self.parameters.drawn.items():
             columns[f"drawn.{path}"] = values
         return columns

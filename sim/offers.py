@@ -28,12 +28,19 @@ def concession_costs(own_ideal, opponent_ideal, weights, low, high) -> np.ndarra
     return weights * np.abs(opponent_ideal - own_ideal) / value_range(own_ideal, low, high)
 
 
-def cheapest_first_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
+def cheapest_first_shares(
+    costs: np.ndarray, need: np.ndarray, gains: np.ndarray | None = None
+) -> np.ndarray:
     """Concession shares that give up ``need`` utility, cheapest issues first.
+
+    With ``gains`` (what the opponent gains from full concession on each issue), the issues are
+    taken in order of cost per unit of the opponent's gain instead: the package that gives the
+    opponent most for the utility given up (a trade-off offer).
 
     Args:
         costs: Cost of full concession per issue, shape ``(N, K)``.
         need: Utility to give up per run, shape ``(N,)``.
+        gains: Opponent's gain from full concession per issue, shape ``(N, K)``, or ``None``.
 
     Returns:
         Shares in [0, 1], shape ``(N, K)``.
@@ -42,7 +49,12 @@ def cheapest_first_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
         >>> cheapest_first_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.2])).round(6).tolist()
         [[0.5, 1.0, 0.0]]
     """
-    order = np.argsort(costs, axis=1, kind="stable")
+    if gains is None:
+        order = np.argsort(costs, axis=1, kind="stable")
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            price = np.where(costs > 0, costs / np.maximum(gains, 0.0), -np.inf)
+        order = np.argsort(np.nan_to_num(price, nan=np.inf, posinf=np.inf), axis=1, kind="stable")
     sorted_costs = np.take_along_axis(costs, order, axis=1)
     spent_before = np.cumsum(sorted_costs, axis=1) - sorted_costs
     remaining = need[:, None] - spent_before

@@ -7,6 +7,7 @@ must have its whole support inside the allowed range, so that no draw can break 
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
@@ -24,9 +25,13 @@ def _parse(value: Any) -> Param:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected a number or a distribution, got {value!r}")
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value!r}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError(f"expected a finite number, got {reprlib.repr(value)}")
+        return number
     if isinstance(value, dict):
         if "dist" not in value:
             raise ValueError(

@@ -32,12 +32,16 @@ def value_range(ideal, low, high) -> np.ndarray:
     return np.maximum(np.maximum(ideal - low, high - ideal), np.finfo(float).tiny)
 
 
-def issue_values(packages, ideal, low, high) -> np.ndarray:
-    """Per-issue values ``v_k`` in [0, 1] of packages (shape ``(..., K)``)."""
-    return 1.0 - np.abs(packages - ideal) / value_range(ideal, low, high)
+def issue_values(packages, ideal, low, high, scale=None) -> np.ndarray:
+    """Per-issue values ``v_k`` in [0, 1] of packages (shape ``(..., K)``).
+
+    ``scale`` is ``value_range(ideal, low, high)``, passed when already known.
+    """
+    scale = value_range(ideal, low, high) if scale is None else scale
+    return 1.0 - np.abs(packages - ideal) / scale
 
 
-def utility(packages, ideal, weights, low, high) -> np.ndarray:
+def utility(packages, ideal, weights, low, high, scale=None) -> np.ndarray:
     """Weighted utility in [0, 1] of each package; the last axis runs over issues.
 
     Examples:
@@ -45,4 +49,4 @@ def utility(packages, ideal, weights, low, high) -> np.ndarray:
         ...               np.array([0.0, 0.0]), np.array([20.0, 10.0])))
         0.75
     """
-    return np.sum(weights * issue_values(packages, ideal, low, high), axis=-1)
+    return np.sum(weights * issue_values(packages, ideal, low, high, scale), axis=-1)

@@ -20,8 +20,18 @@ from sim.params import support
 from sim.scenario import Scenario
 from sim.summary import proportion_interval
 
-ENDING_COLOURS = {"agreement": "#2a9d8f", "deadline": "#e76f51", "breakdown": "#8d99ae"}
-ENDING_LABELS = {"agreement": "deal", "deadline": "no deal at deadline", "breakdown": "breakdown"}
+ENDING_COLOURS = {
+    "agreement": "#2a9d8f",
+    "deadline": "#e76f51",
+    "breakdown": "#8d99ae",
+    "not_ratified": "#e9c46a",
+}
+ENDING_LABELS = {
+    "agreement": "deal",
+    "deadline": "no deal at deadline",
+    "breakdown": "breakdown",
+    "not_ratified": "deal not ratified",
+}
 SCATTER_POINTS = 5_000
 
 
@@ -150,6 +160,7 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
 def endings_table(table: pd.DataFrame) -> pd.DataFrame:
     """Share of runs by ending, with Wilson 95% intervals (tidy: ended_by, share, low, high)."""
     counts = table["ended_by"].value_counts().reindex(ENDINGS, fill_value=0)
+    counts = counts[(counts > 0) | (counts.index != "not_ratified")]
     rows = []
     for ending, count in counts.items():
         low, high = proportion_interval(int(count), len(table))

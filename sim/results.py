@@ -15,16 +15,22 @@ import json
 import os
 import platform
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.batch import ChunkResult
 from sim.errors import UsageError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from sim.batch import ChunkResult
 
 JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds")
 """What must match for ``--resume`` to continue a staging folder."""
@@ -70,11 +76,47 @@ def check_destination(directory: Path, force: bool) -> None:
         raise UsageError(f"cannot write to {parent} (permission denied)")
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a text file under a temporary name, then rename it into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write indented JSON under a temporary name, then rename it into place."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(temporary, path)
+    write_text(path, json.dumps(data, indent=2, default=str) + "\n")
+
+
+def save_figures(figures: dict[str, Figure], folder: Path, dpi: int = 110) -> None:
+    """Save figures as PNG files named by their keys."""
+    for name, figure in figures.items():
+        figure.savefig(folder / name, dpi=dpi)
+
+
+@contextmanager
+def staged_folder(directory: Path, manifest: dict[str, Any], force: bool) -> Iterator[Path]:
+    """Yield a staging folder whose files replace ``directory`` when the block succeeds.
+
+    For outputs other than batches (comparisons, sweeps, traces): until the block ends without
+    an error, ``directory`` stays as it was; on an error the staging folder is removed.
+
+    Args:
+        directory: Final destination.
+        manifest: Written as ``manifest.json`` (marked ``completed`` on success).
+        force: Replace ``directory`` if it exists (otherwise refuse).
+
+    Raises:
+        UsageError: ``directory`` exists (without ``force``) or cannot be written.
+    """
+    check_destination(directory, force)
+    staging = Staging(directory, manifest)
+    try:
+        yield staging.path
+    except BaseException:
+        shutil.rmtree(staging.path, ignore_errors=True)
+        raise
+    staging.commit()
 
 
 class Staging:
@@ -98,7 +140,7 @@ class Staging:
             self.resumed = True
         elif self.path.exists():
             shutil.rmtree(self.path)
-        self.chunks.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir(parents=True, exist_ok=True)
         write_json(self.path / "manifest.json", manifest)
 
     @staticmethod
@@ -124,6 +166,7 @@ class Staging:
 
     def write_chunk(self, result: ChunkResult) -> None:
         """Store one finished chunk (its trace first, so a stored chunk is always whole)."""
+        self.chunks.mkdir(exist_ok=True)
         if result.rounds is not None:
             _write_parquet(result.rounds, self.chunks / f"rounds-{result.chunk.index:06d}.parquet")
         _write_parquet(result.runs, self.chunks / f"runs-{result.chunk.index:06d}.parquet")
@@ -135,7 +178,7 @@ class Staging:
             paths = [path for path in paths if path.exists()]
             if paths:
                 _join(paths, self.path / f"{kind}.parquet")
-        shutil.rmtree(self.chunks)
+        shutil.rmtree(self.chunks, ignore_errors=True)
 
     def commit(self) -> None:
         """Mark the manifest complete and move the staged folder into place."""

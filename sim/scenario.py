@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat, StringConstraints
 
 from sim import acceptance, strategies
 from sim.distributions import DistributionBase
@@ -36,7 +37,7 @@ def _by_name(kind: str, registry: dict[str, type]):
             name = value.get("name")
             if name is None:
                 raise ValueError(f"needs a 'name': one of {', '.join(registry)}")
-            if name not in registry:
+            if not isinstance(name, str) or name not in registry:
                 raise ValueError(
                     f"unknown {kind} {name!r}; expected one of: {', '.join(registry)}"
                     + did_you_mean(name, registry)
@@ -62,16 +63,16 @@ class Issue(_Strict):
     """Human-readable name, used in chart titles."""
     unit: str
     """Unit of the values, e.g. ``%`` or ``USD bn / year``; used on chart axes."""
-    bounds: tuple[float, float]
+    bounds: tuple[FiniteFloat, FiniteFloat]
     """Lowest and highest value any package may give this issue."""
-    no_deal: Param
+    no_deal: Number()
     """Value that holds if the talks end without agreement (e.g. the tariff snaps back to 25%)."""
 
 
 class Preference(_Strict):
     """A negotiator's stance on one issue."""
 
-    ideal: Param
+    ideal: Number()
     """Value the negotiator would most like, in the issue's unit (its opening position)."""
     weight: Number(ge=0)
     """Salience; the weights of a negotiator are normalised to sum to one in every run."""
@@ -89,6 +90,12 @@ class Negotiator(_Strict):
     acceptance: AcceptanceSpec = Field(
         default_factory=lambda: acceptance.REGISTRY["next"].parameters(name="next")
     )
+    discount_per_round: Number(gt=0, le=1) | None = None
+    """This negotiator's own discount factor per round; the protocol's when not given."""
+    audience_cost: Number(ge=0, le=1) = 0.0
+    """Utility its leader loses at home by backing down from public threats, that is by agreeing
+    to any deal (Fearon 1994). It raises the reservation utility the negotiator bargains with
+    and is subtracted from its utility of a deal."""
     offer_rule: Literal["cheapest_first", "uniform"] = "cheapest_first"
     """How a target utility becomes a package: concede first on the issues that cost the
     negotiator least (``cheapest_first``), or the same share on every issue (``uniform``)."""
@@ -124,6 +131,75 @@ class Protocol(_Strict):
     """Factor applied per round of delay to the utility reported as ``discounted_utility``."""
 
 
+class Summit(_Strict):
+    """A scheduled meeting of the leaders that may or may not take place."""
+
+    date: dt.date
+    probability: Probability = 1.0
+    """Chance that it takes place (drawn once per run)."""
+    concession: Number(ge=0, le=1) = 0.0
+    """Share of its remaining room each side concedes at the first meeting after the summit."""
+    rapport: Number(ge=-1, le=1) = 0.0
+    """Change of the leaders' rapport (see ``Events.rapport``)."""
+
+
+class Shock(_Strict):
+    """A random event that may strike in any round (at most once per run) and shifts priorities."""
+
+    probability_per_round: Probability
+    negotiator: Name
+    """Whose priorities it shifts."""
+    issue: Name
+    """The issue whose salience weight changes."""
+    weight_change: Number(ge=-1, le=1)
+    """Added to the negotiator's (normalised) weight on the issue; weights are then renormalised."""
+
+
+class Events(_Strict):
+    """Summits, shocks and the leaders' rapport."""
+
+    rapport: Number(ge=-1, le=1) = 0.0
+    """Utility both leaders attach to reaching a deal, from their personal relationship: it lowers
+    both sides' reservation utility (a negative value raises it)."""
+    summits: dict[Name, Summit] = Field(default_factory=dict)
+    shocks: dict[Name, Shock] = Field(default_factory=dict)
+
+
+class Retaliation(_Strict):
+    """A third party that may retaliate against one negotiator, more likely the higher an issue."""
+
+    kind: Literal["retaliation"]
+    label: str
+    target: Name
+    """The negotiator who bears the cost."""
+    issue: Name
+    """The issue whose final value drives the risk (e.g. alignment with US China policy)."""
+    base_probability: Probability = 0.0
+    probability_per_unit: Number(ge=0, le=100) = 0.0
+    """Added to the probability per unit of the issue's final value above its lower bound."""
+    cost: Number(ge=0, le=1) = 0.0
+    """Utility the target loses if retaliation comes."""
+
+
+class Ratification(_Strict):
+    """A legislature that must ratify a deal.
+
+    It ratifies if its utility of the deal reaches its threshold (the win-set of Putnam 1988);
+    otherwise the no-deal values hold.
+    """
+
+    kind: Literal["ratification"]
+    label: str
+    ratifies_for: Name
+    """The negotiator whose legislature it is."""
+    threshold: Number(ge=0, le=1)
+    preferences: dict[Name, Preference]
+    """Its ideal point and weight on each issue (all issues, like a negotiator's)."""
+
+
+ThirdParty = Annotated[Retaliation | Ratification, Field(discriminator="kind")]
+
+
 class Scenario(_Strict):
     """A complete negotiation scenario; see ``scenarios/korea_us_2025.yaml`` for a commented one."""
 
@@ -137,6 +213,8 @@ class Scenario(_Strict):
     protocol: Protocol
     issues: dict[Name, Issue] = Field(min_length=1, max_length=20)
     negotiators: dict[Name, Negotiator] = Field(min_length=2, max_length=2)
+    events: Events = Events()
+    third_parties: dict[Name, ThirdParty] = Field(default_factory=dict)
 
 
 def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param]]:
@@ -172,6 +250,9 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
                 (f"issues.{name}.bounds", f"lower bound {low:g} must be below {high:g}")
             )
             continue
+        if not math.isfinite(high - low):
+            problems.append((f"issues.{name}.bounds", f"[{low:g}, {high:g}] is too wide"))
+            continue
         problems += _outside(f"issues.{name}.no_deal", issue.no_deal, low, high)
     if scenario.protocol.first_proposer not in scenario.negotiators:
         problems.append(
@@ -182,6 +263,7 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
                 + did_you_mean(scenario.protocol.first_proposer, scenario.negotiators),
             )
         )
+    problems += _reference_problems(scenario)
     for party, negotiator in scenario.negotiators.items():
         path = f"negotiators.{party}.preferences"
         for missing in scenario.issues.keys() - negotiator.preferences.keys():
@@ -212,3 +294,41 @@ def _outside(path: str, param: Param, low: float, high: float) -> list[tuple[str
         what = f"value {first:g}" if first == last else f"range [{first:g}, {last:g}]"
         return [(path, f"{what} lies outside the issue bounds [{low:g}, {high:g}]")]
     return []
+
+
+def _reference_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Events and third parties must name negotiators and issues of the scenario."""
+    problems = []
+    references = [
+        (f"events.shocks.{name}", "negotiator", shock.negotiator, shock.issue)
+        for name, shock in scenario.events.shocks.items()
+    ]
+    for name, party in scenario.third_parties.items():
+        if isinstance(party, Retaliation):
+            references.append((f"third_parties.{name}", "target", party.target, party.issue))
+        else:
+            references.append((f"third_parties.{name}", "ratifies_for", party.ratifies_for, None))
+            missing = scenario.issues.keys() - party.preferences.keys()
+            problems += [
+                (f"third_parties.{name}.preferences", f"has no entry for issue {issue!r}")
+                for issue in sorted(missing)
+            ]
+    for path, field, negotiator, issue in references:
+        if negotiator not in scenario.negotiators:
+            problems.append(
+                (
+                    f"{path}.{field}",
+                    f"{negotiator!r} is not a negotiator; expected one of: "
+                    + ", ".join(scenario.negotiators),
+                )
+            )
+        if issue is not None and issue not in scenario.issues:
+            problems.append(
+                (
+                    f"{path}.issue",
+                    f"{issue!r} is not an issue; expected one of: "
+                    + ", ".join(scenario.issues)
+                    + did_you_mean(issue, scenario.issues),
+                )
+            )
+    return problems

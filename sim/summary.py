@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.batch import ENDINGS
 from sim.scenario import Scenario
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -65,15 +66,15 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
         return column(name)[agreed]
 
     rounds_before = among_deals("rounds_before_deadline")
+    end_rounds = among_deals("end_round")
+    names = source.columns if isinstance(source, pd.DataFrame) else pq.read_schema(source).names
     return {
         "scenario": scenario.name,
         "runs": runs,
         "deals": deals,
         "deal_probability": deals / runs if runs else 0.0,
         "deal_probability_95ci": [low, high],
-        "endings": {
-            name: int(endings.get(name, 0)) for name in ("agreement", "deadline", "breakdown")
-        },
+        "endings": {name: int(endings.get(name, 0)) for name in ENDINGS},
         "extended_share": float(column("extended").mean()) if runs else 0.0,
         "issues_among_deals": {
             name: {
@@ -97,7 +98,24 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
             "share_at_deadline_meeting": _mean(rounds_before == 0),
             "share_in_extension": _mean(rounds_before < 0),
         },
+        "deadline_effect": {
+            "share_of_deals_in_last_10_percent_of_rounds": _mean(
+                end_rounds >= 0.9 * (end_rounds + rounds_before)
+            ),
+            "reference": "Roth, Murnighan & Schoumaker (1988), Am. Econ. Rev. 78: 806-823",
+        },
+        "events": {
+            name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
+            for name in names
+            if name.startswith(("event.", "retaliated."))
+        },
     }
+
+
+def _event_share(values: pd.Series) -> float:
+    """Share of runs in which an event happened (a flag, or a round that is -1 when it did not)."""
+    happened = values if values.dtype == bool else values >= 0
+    return float(happened.mean()) if len(values) else 0.0
 
 
 def _mean(values: pd.Series) -> float | None:
@@ -130,7 +148,12 @@ def describe(summary: dict[str, Any]) -> str:
     endings = summary["endings"]
     parts.append(
         f"No deal: {endings['deadline']:,} runs reached the deadline, "
-        f"{endings['breakdown']:,} broke down earlier."
+        f"{endings['breakdown']:,} broke down earlier"
+        + (
+            f", {endings['not_ratified']:,} deals were not ratified."
+            if endings["not_ratified"]
+            else "."
+        )
     )
     utilities = "; ".join(
         f"{party} {values['mean']:.3f} (reservation {values['mean_reservation']:.3f})"

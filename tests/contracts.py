@@ -1,55 +1,93 @@
-"""Contract tests every strategy and acceptance rule must pass. A test module for a new strategy
-subclasses ``StrategyContract`` and sets ``strategy_class`` and ``parameter_sets``."""
+"""Contract tests every strategy and acceptance rule must pass.
+
+A test module for a new strategy subclasses ``StrategyContract`` and sets ``strategy_class`` and
+``parameter_sets`` (YAML parameters without the name); one for a new acceptance rule subclasses
+``AcceptanceContract`` likewise.
+"""
 
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
+import pytest
+import yaml
 
 from sim import acceptance, strategies
 from sim.acceptance import OfferContext
+from sim.batch import Chunk, run_chunk
+from sim.loading import load_scenario
+from tests.conftest import BASELINE
 
-TIMES = np.linspace(0.0, 1.0, 21)
+
+def scenario_with(tmp_path, us_strategy=None, korea_strategy=None, us_acceptance=None):
+    """The baseline with the given strategy or acceptance blocks."""
+    us, korea = {}, {}
+    if us_strategy:
+        us["strategy"] = us_strategy
+    if korea_strategy:
+        korea["strategy"] = korea_strategy
+    if us_acceptance:
+        us["acceptance"] = us_acceptance
+    data = {"extends": str(BASELINE), "negotiators": {"us": us, "korea": korea}}
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load_scenario(path).scenario
+
+
+def play(scenario, seed=3, runs=400):
+    result = run_chunk(scenario, seed, Chunk(0, 0, runs), trace_rounds=runs)
+    return result.runs, result.rounds
 
 
 class StrategyContract:
     strategy_class: ClassVar[type]
     parameter_sets: ClassVar[list[dict]]
+    offers_below_reservation: ClassVar[bool] = False
+    """True for a strategy that may offer down to the present value of no deal."""
 
-    def make(self, parameters):
-        return self.strategy_class(**parameters)
+    def specs(self):
+        return [{"name": self.strategy_class.name, **p} for p in self.parameter_sets]
 
     def test_registered_under_its_name_with_a_citation(self):
         assert strategies.REGISTRY[self.strategy_class.name] is self.strategy_class
         assert self.strategy_class.citation
         assert "Names:" in self.strategy_class.__doc__
+        assert {"stochastic", "uses_opponent_offers"} <= set(self.strategy_class.classifier)
 
-    def test_yaml_parameters_build_the_strategy(self):
-        for parameters in self.parameter_sets:
-            spec = self.strategy_class.parameters(name=self.strategy_class.name, **parameters)
-            fields = {k: getattr(spec, k) for k in type(spec).model_fields if k != "name"}
-            assert isinstance(self.strategy_class(**fields), self.strategy_class)
+    def test_yaml_parameters_validate(self):
+        for spec in self.specs():
+            self.strategy_class.parameters(**spec)
 
-    def test_concession_is_a_share(self):
-        for parameters in self.parameter_sets:
-            alpha = self.make(parameters).concession(TIMES)
-            assert np.all((alpha >= 0) & (alpha <= 1))
+    @pytest.fixture
+    def games(self, tmp_path):
+        """Each parameter set against the baseline's Korea, and against itself."""
+        out = []
+        for spec in self.specs():
+            out.append(scenario_with(tmp_path, us_strategy=spec))
+            out.append(scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec))
+        return out
 
-    def test_same_parameters_same_play(self):
-        for parameters in self.parameter_sets:
-            assert np.array_equal(
-                self.make(parameters).concession(TIMES), self.make(parameters).concession(TIMES)
-            )
+    def test_same_seed_same_play(self, games):
+        for scenario in games:
+            first, second = play(scenario), play(scenario)
+            pd.testing.assert_frame_equal(first[0], second[0])
+            pd.testing.assert_frame_equal(first[1], second[1])
 
-    def test_vectorised_over_runs_like_one_run_at_a_time(self):
-        parameters = self.parameter_sets
-        arrays = {key: np.array([p[key] for p in parameters]) for key in parameters[0]}
-        together = self.make(arrays).concession(np.full(len(parameters), 0.4))
-        alone = [float(self.make(p).concession(np.array(0.4))) for p in parameters]
-        assert np.allclose(together, alone)
+    def test_offers_stay_within_the_issue_bounds(self, games):
+        for scenario in games:
+            _, rounds = play(scenario)
+            for name, issue in scenario.issues.items():
+                assert rounds[f"offer.{name}"].between(*issue.bounds).all()
 
-    def test_fully_conceded_at_the_deadline(self):
-        for parameters in self.parameter_sets:
-            assert np.isclose(self.make(parameters).concession(np.array(1.0)), 1.0)
+    def test_never_offers_below_its_own_reservation(self, games):
+        for scenario in games:
+            runs, rounds = play(scenario)
+            reservation = runs.set_index("run")
+            discount = scenario.protocol.discount_per_round if self.offers_below_reservation else 1
+            for party in scenario.negotiators:
+                own = rounds[rounds["proposer"] == party]
+                floor = discount * reservation.loc[own["run"], f"reservation.{party}"].to_numpy()
+                assert (own[f"utility.{party}"].to_numpy() >= floor - 1e-9).all()
 
 
 class AcceptanceContract:
@@ -57,14 +95,15 @@ class AcceptanceContract:
     parameter_sets: ClassVar[list[dict]]
 
     @staticmethod
-    def context(offered, next_target, reservation, last_round):
+    def context(offered, next_target, reservation, last_round, time_fraction=0.0, best=-np.inf):
         size = np.broadcast(offered, next_target, reservation, last_round).shape
         return OfferContext(
             offered_utility=np.broadcast_to(offered, size).astype(float),
             next_target=np.broadcast_to(next_target, size).astype(float),
             reservation=np.broadcast_to(reservation, size).astype(float),
             last_round=np.broadcast_to(last_round, size),
-            time_fraction=np.zeros(size),
+            time_fraction=np.broadcast_to(time_fraction, size).astype(float),
+            best_offered=np.broadcast_to(best, size).astype(float),
         )
 
     def test_registered_under_its_name_with_a_citation(self):
@@ -79,11 +118,21 @@ class AcceptanceContract:
             assert answer.dtype == bool
             assert answer.shape == (7,)
 
-    def test_accepts_an_offer_at_or_above_its_own_best_at_the_last_round(self):
+    def test_accepts_its_own_best_at_the_last_round(self):
         for parameters in self.parameter_sets:
             rule = self.rule_class(**parameters)
-            assert rule.accepts(self.context(np.array([1.0]), 1.0, 0.3, True)).all()
+            assert rule.accepts(self.context(np.array([1.0]), 1.0, 0.3, True, 1.0, 1.0)).all()
 
-    def test_never_accepts_below_reservation_at_the_last_round_with_default_parameters(self):
+    def test_with_defaults_never_accepts_below_reservation_at_the_last_round(self):
         rule = self.rule_class()
-        assert not rule.accepts(self.context(np.array([0.29]), 0.3, 0.3, True)).any()
+        assert not rule.accepts(self.context(np.array([0.29]), 0.3, 0.3, True, 1.0)).any()
+
+    def test_composes_with_every_strategy(self, tmp_path):
+        for parameters in self.parameter_sets:
+            block = {"name": self.rule_class.name, **parameters}
+            for strategy in strategies.REGISTRY:
+                scenario = scenario_with(
+                    tmp_path, us_strategy={"name": strategy}, us_acceptance=block
+                )
+                runs, _ = play(scenario, runs=200)
+                assert runs["agreed"].dtype == bool

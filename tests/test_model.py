@@ -81,7 +81,15 @@ def test_every_deal_is_individually_rational(baseline_table):
     scenario, table = baseline_table
     deals = table[table["agreed"]]
     for party in scenario.negotiators:
-        assert (deals[f"utility.{party}"] >= deals[f"reservation.{party}"] - 1e-9).all()
+        # in present value: no deal would come a round later, worth discount * reservation;
+        # retaliation by a third party comes after the deal and is added back
+        floor = scenario.protocol.discount_per_round * deals[f"reservation.{party}"]
+        value = deals[f"utility.{party}"].copy()
+        for name, third in scenario.third_parties.items():
+            if getattr(third, "target", None) == party:
+                cost = deals[f"drawn.third_parties.{name}.cost"]
+                value += deals[f"retaliated.{name}"] * cost
+        assert (value >= floor - 1e-9).all()
         assert table[f"utility.{party}"].between(0, 1).all()
 
 
@@ -90,6 +98,19 @@ def test_no_agreement_after_the_deadline_unless_extended(baseline_table):
     late = table["agreed"] & (table["rounds_before_deadline"] < 0)
     assert (table.loc[late, "extended"]).all()
     assert (table["agreed"] == (table["ended_by"] == "agreement")).all()
+
+
+def test_bargaining_solutions_dominate_the_disagreement_point(baseline_table):
+    scenario, table = baseline_table
+    us, korea = scenario.negotiators
+    exists = table["nash.us"].notna()  # NaN where no package beats both reservations
+    assert exists.mean() > 0.99
+    for solution in ("nash", "kalai_smorodinsky"):
+        for party in (us, korea):
+            value = table.loc[exists, f"{solution}.{party}"]
+            assert (value >= table.loc[exists, f"reservation.{party}"] - 1e-9).all()
+    assert (table["pareto_gap"] >= 0).all()
+    assert (table.loc[exists, "distance_to_nash"] >= 0).all()
 
 
 def test_failed_talks_leave_the_no_deal_values(baseline_table):

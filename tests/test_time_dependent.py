@@ -3,7 +3,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from sim.strategies import TimeDependent
+from sim.strategies import TimeDependent, TimeDependentExponential
 from tests.contracts import StrategyContract
 
 
@@ -18,3 +18,12 @@ class TestTimeDependent(StrategyContract):
     def test_linear_tactic_concedes_in_equal_steps(self):
         alpha = TimeDependent(beta=1.0, kappa=0.0).concession(np.array([0.25, 0.5, 0.75]))
         assert alpha == pytest.approx([0.25, 0.5, 0.75])
+
+
+class TestTimeDependentExponential(StrategyContract):
+    strategy_class = TimeDependentExponential
+    parameter_sets: ClassVar[list[dict]] = [{"beta": 0.5, "kappa": 0.1}, {"beta": 2.0}]
+
+    def test_matches_the_exponential_tactic(self):
+        alpha = TimeDependentExponential(beta=2.0, kappa=0.1).concession(np.array([0.5]))
+        assert alpha == pytest.approx([0.5623], abs=1e-4)

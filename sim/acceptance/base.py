@@ -8,6 +8,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+TIE = 1e-9
+"""Utilities this close count as equal: an indifferent responder accepts (as in equilibrium)."""
+
 REGISTRY: dict[str, type[AcceptanceRule]] = {}
 """Acceptance rules by the ``name`` that scenario files use; filled as subclasses are defined."""
 
@@ -28,6 +31,9 @@ class OfferContext:
         reservation: The responder's reservation utility.
         last_round: True where no round follows this one (the deadline, if not extended).
         time_fraction: Elapsed share of the responder's horizon, ``t / T``.
+        discount: The responder's discount factor per round: its own next offer, or no deal
+            after the last round, would come one round later.
+        best_offered: The best utility the opponent has offered it so far, this offer included.
     """
 
     offered_utility: np.ndarray
@@ -35,6 +41,8 @@ class OfferContext:
     reservation: np.ndarray
     last_round: np.ndarray
     time_fraction: np.ndarray
+    discount: np.ndarray | float = 1.0
+    best_offered: np.ndarray | float = -np.inf
 
 
 class AcceptanceRule:

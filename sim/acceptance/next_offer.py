@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.acceptance.base import AcceptanceParameters, AcceptanceRule, OfferContext
+from sim.acceptance.base import TIE, AcceptanceParameters, AcceptanceRule, OfferContext
 from sim.params import Number
 
 
@@ -19,7 +19,10 @@ class NextOfferParameters(AcceptanceParameters):
 
 
 class NextOffer(AcceptanceRule):
-    """Accept an offer worth at least my own next offer; at the last round, anything >= reservation.
+    """Accept an offer worth at least my next offer; at the last round, at least no deal.
+
+    Both comparisons are in present value: the next offer, or no deal after the last round,
+    would come one round later, so they count ``discount`` times their utility.
 
     Names:
         - AC_next(alpha, beta): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in
@@ -35,6 +38,7 @@ class NextOffer(AcceptanceRule):
         self.margin = margin
 
     def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
-        good_enough = self.scale * context.offered_utility + self.margin >= context.next_target
-        last_chance = context.last_round & (context.offered_utility >= context.reservation)
+        offered, discount = context.offered_utility + TIE, context.discount
+        good_enough = self.scale * offered + self.margin >= discount * context.next_target
+        last_chance = context.last_round & (offered >= discount * context.reservation)
         return good_enough | last_chance

@@ -1,4 +1,4 @@
-"""Time-dependent concession tactic (Boulware, linear, Conceder)."""
+"""Time-dependent concession tactics (Boulware, linear, Conceder): polynomial and exponential."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from sim.params import Number
-from sim.strategies.base import Strategy, StrategyParameters
-from sim.tactics import polynomial_concession
+from sim.strategies.base import Strategy, StrategyParameters, StrategyView
+from sim.tactics import exponential_concession, polynomial_concession, target_utility
 
 
 class TimeDependentParameters(StrategyParameters):
@@ -40,5 +40,34 @@ class TimeDependent(Strategy):
         self.beta = beta
         self.kappa = kappa
 
-    def concession(self, time_fraction: np.ndarray) -> np.ndarray:  # noqa: D102
+    def concession(self, time_fraction: np.ndarray) -> np.ndarray:
+        """Share ``alpha(t)`` of the room between best and reservation utility conceded."""
         return polynomial_concession(time_fraction, self.kappa, self.beta)
+
+    def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
+        return target_utility(self.concession(view.time_fraction), view.best, view.reservation)
+
+
+class ExponentialParameters(StrategyParameters):
+    """YAML keys of ``time_dependent_exponential``."""
+
+    name: Literal["time_dependent_exponential"]
+    beta: Number(gt=0) = 1.0
+    """Curvature: below 1 Boulware, above 1 Conceder."""
+    kappa: Number(ge=0, le=1) = 0.0
+    """Share of the room conceded in the opening offer."""
+
+
+class TimeDependentExponential(TimeDependent):
+    """Concede along ``alpha(t) = exp((1 - t/T)^beta ln kappa)``.
+
+    Names:
+        - Exponential time-dependent tactic: Faratin, Sierra & Jennings (1998), "Negotiation
+          decision functions for autonomous agents", Robotics and Autonomous Systems 24: 159-182.
+    """
+
+    name = "time_dependent_exponential"
+    parameters = ExponentialParameters
+
+    def concession(self, time_fraction: np.ndarray) -> np.ndarray:  # noqa: D102
+        return exponential_concession(time_fraction, self.kappa, self.beta)

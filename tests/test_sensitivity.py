@@ -1,0 +1,152 @@
+"""negsim sensitivity: quantile functions, the model at given values, Sobol indices, charts."""
+
+import argparse
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.cli_analysis import add_commands
+from sim.distributions import Beta, Choice, Lognormal, Normal, Triangular, Uniform
+from sim.errors import UsageError
+from sim.loading import load_scenario
+from sim.model import NegotiationModel
+from sim.sensitivity import (
+    GivenParameters,
+    quantile,
+    round_samples,
+    run_design,
+    sensitivity,
+    uncertain_parameters,
+)
+from tests.conftest import BASELINE
+from tests.scenarios import toy, write
+
+DISTRIBUTIONS = [
+    Uniform(dist="uniform", low=0.3, high=0.9),
+    Normal(dist="normal", mean=7, sd=1.5, low=5, high=10),
+    Normal(dist="normal", mean=0, sd=1),
+    Beta(dist="beta", a=3, b=2, low=0, high=2),
+    Triangular(dist="triangular", low=10, mode=20, high=25),
+    Lognormal(dist="lognormal", mu=3.2, sigma=0.2),
+    Choice(dist="choice", values=[28, 21, 24], weights=[1, 1, 2]),
+]
+
+
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS, ids=lambda d: d.dist)
+def test_quantiles_follow_the_distribution(distribution):
+    u = (np.arange(20_000) + 0.5) / 20_000
+    values = quantile(distribution, u)
+    low, high = distribution.support()
+    assert np.all(np.diff(values) >= 0)
+    assert values.min() >= low and values.max() <= high
+    draws = distribution.sample(np.random.default_rng(0), 20_000)
+    assert stats.ks_2samp(values, draws).pvalue > 0.001
+
+
+def test_choice_quantile_uses_the_weights():
+    choice = Choice(dist="choice", values=[28, 21, 24], weights=[1, 1, 2])
+    values = quantile(choice, (np.arange(4000) + 0.5) / 4000)
+    shares = pd.Series(values).value_counts(normalize=True)
+    assert shares.to_dict() == {24.0: 0.5, 21.0: 0.25, 28.0: 0.25}
+
+
+def test_given_values_reproduce_a_batch_with_drawn_values():
+    scenario = load_scenario(BASELINE).scenario
+    drawn = NegotiationModel(scenario, 300, 4)
+    drawn.run_model()
+    given = NegotiationModel(
+        scenario, 300, 4, parameters=GivenParameters(scenario, drawn.parameters.drawn)
+    )
+    given.run_model()
+    pd.testing.assert_frame_equal(pd.DataFrame(drawn.results()), pd.DataFrame(given.results()))
+
+
+def test_design_points_of_a_base_sample_share_the_model_randomness():
+    scenario = load_scenario(BASELINE).scenario
+    parameters = uncertain_parameters(scenario)
+    step = len(parameters) + 2
+    fixed = {path: np.full(3 * step, float(np.mean(p.support()))) for path, p in parameters.items()}
+    fixed["protocol.breakdown_probability"] = np.full(3 * step, 0.3)
+    table = run_design(scenario, fixed, seed=9)
+    endings = table["ended_by"].to_numpy().reshape(3, step)
+    # Same values: the points of A and AB_i end alike; B draws its own random numbers.
+    assert (endings[:, :-1] == endings[:, :1]).all()
+
+
+@pytest.fixture(scope="module")
+def baseline_indices(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sensitivity") / "baseline"
+    return out, sensitivity(BASELINE, samples=256, seed=3, out=out)
+
+
+def test_sensitivity_ranks_the_parameters_and_finds_the_tariff_driver(baseline_indices):
+    _, result = baseline_indices
+    indices = result.indices
+    parameters = uncertain_parameters(load_scenario(BASELINE).scenario)
+    assert set(indices["parameter"]) == set(parameters)
+    tariff = indices[indices["output"] == "issue.tariff"].sort_values("rank")
+    assert tariff["rank"].tolist() == list(range(1, len(parameters) + 1))
+    top = tariff.iloc[0]
+    tariff_related = {
+        "negotiators.us.preferences.tariff.ideal",
+        "negotiators.us.preferences.tariff.weight",
+        "negotiators.korea.preferences.tariff.weight",
+    }
+    assert top["parameter"] in tariff_related
+    assert top["ST"] > 0.2 and top["ST"] - top["ST_conf"] > 0
+    deal = indices[indices["output"] == "agreed"].sort_values("rank")
+    assert deal.iloc[0]["parameter"] == "protocol.breakdown_probability"
+    assert "US tariff on Korean goods: us.tariff.ideal" in result.text
+
+
+def test_sensitivity_writes_tables_and_tornado_charts(baseline_indices):
+    out, _ = baseline_indices
+    charts = ["sobol_deal.png", "sobol_tariff.png", "sobol_troop_payment.png"]
+    charts += ["sobol_china_alignment.png", "sobol_utility_us.png", "sobol_utility_korea.png"]
+    for name in [*charts, "sensitivity.csv", "sensitivity.parquet", "sensitivity.md"]:
+        assert (out / name).stat().st_size > 0, name
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert {"output", "parameter", "S1", "S1_conf", "ST", "ST_conf", "rank"} <= set(table.columns)
+    samples = pd.read_parquet(out / "samples.parquet")
+    assert len(samples) == 256 * (len(set(table["parameter"])) + 2)
+    markdown = (out / "sensitivity.md").read_text()
+    assert "| parameter | deal probability | US tariff on Korean goods |" in markdown
+
+
+def test_samples_round_up_to_a_power_of_two():
+    assert [round_samples(n) for n in (1, 3, 1000, 1024)] == [1, 4, 1024, 1024]
+    with pytest.raises(UsageError):
+        round_samples(0)
+
+
+def test_a_scenario_without_uncertain_parameters_is_refused(tmp_path):
+    path = write(tmp_path, toy())
+    with pytest.raises(UsageError, match="no uncertain parameters"):
+        sensitivity(path, out=tmp_path / "out")
+
+
+def test_sensitivity_command(tmp_path, capsys):
+    parser = argparse.ArgumentParser(prog="negsim")
+    add_commands(parser.add_subparsers(dest="command"))
+    scenario = write(
+        tmp_path,
+        toy(
+            negotiators__a__strategy={
+                "name": "time_dependent",
+                "beta": {"dist": "uniform", "low": 0.2, "high": 3},
+            },
+            protocol__breakdown_probability={"dist": "uniform", "low": 0, "high": 0.2},
+        ),
+    )
+    out = tmp_path / "out"
+    arguments = parser.parse_args(
+        ["sensitivity", str(scenario), "--samples", "100", "--out", str(out)]
+    )
+    assert arguments.handler(arguments) == 0
+    printed = capsys.readouterr().out
+    assert "rounded up to 128" in printed
+    assert "deal probability: protocol.breakdown_probability" in printed
+    assert "Price: does not vary" in printed  # the toy's symmetric talks always split at 50
+    assert (out / "sobol_price.png").is_file()
