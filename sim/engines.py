@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported lazily: the command line builds its parser without
 
 ENGINES = ("auto", "process", "inprocess", "dask")
 LOCAL_HOST = "127.0.0.1"
+SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
 
 
 def default_workers() -> int:
@@ -117,8 +118,9 @@ class DaskEngine:
                 with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
                     self.client = Client(self.scheduler, timeout=timeout)
             else:
-                trim = {} if self.malloc_trim else {"MALLOC_TRIM_THRESHOLD_": None}
-                with dask.config.set({"distributed.nanny.pre-spawn-environ": trim}):
+                unset = {f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}
+                trim = {} if self.malloc_trim else unset
+                with dask.config.set(trim):
                     self.cluster = LocalCluster(
                         n_workers=self.workers,
                         threads_per_worker=1,
