@@ -88,14 +88,12 @@ class NegotiationModel(mesa.Model):
         self.negotiators[0].opponent, self.negotiators[1].opponent = self.negotiators[::-1]
         self.negotiators[0].proposes_first = True
         self.events = EventSchedule(self, self.parameters, seed)
-        self.retaliators, self.legislatures = [], {}
+        self.retaliators, self.legislatures = [], []
         for name, spec in scenario.third_parties.items():
             if isinstance(spec, Retaliation):
                 self.retaliators.append(Retaliator(self, name, spec, self.parameters, seed))
             else:
-                self.legislatures[spec.ratifies_for] = Legislature(
-                    self, name, spec, self.parameters
-                )
+                self.legislatures.append(Legislature(self, name, spec, self.parameters))
 
         self.round = 0
         self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
@@ -122,15 +120,14 @@ class NegotiationModel(mesa.Model):
         if self.trace_runs:
             self._record(t, proposer, offers, accepted, active)
         ratified = accepted.copy()
-        for legislature in self.legislatures.values():
+        for legislature in self.legislatures:
             ratified &= legislature.ratifies(offers)
         self.outcome[ratified] = offers[ratified]
         self.proposer_of_deal[ratified] = t % 2
         self._end(ratified, Ending.AGREEMENT)
         self._end(accepted & ~ratified, Ending.NOT_RATIFIED)
 
-        still = self.active
-        broke = still & (self.rng.random(self.runs) < self.breakdown_probability)
+        broke = self.active & (self.rng.random(self.runs) < self.breakdown_probability)
         self._end(broke, Ending.BREAKDOWN)
 
         at_deadline = self.active & (t >= self.last_round)
