@@ -63,36 +63,25 @@ def check_result_folder(out, name, runs):
 
 def test_same_seed_same_table_from_the_command_line(tmp_path):
     for name in ("a", "b"):
-        negsim(
-            "run",
-            SCENARIOS / "korea_us_2025.yaml",
-            "--runs",
-            2000,
-            "--seed",
-            3,
-            "--out",
-            tmp_path / name,
-            "--quiet",
-        )
+        arguments = ["run", "scenarios/korea_us_2025.yaml", "--runs", "2000", "--seed", "3"]
+        assert main([*arguments, "--out", str(tmp_path / name), "--quiet"]) == 0
     first = pd.read_parquet(tmp_path / "a" / "runs.parquet")
     second = pd.read_parquet(tmp_path / "b" / "runs.parquet")
     pd.testing.assert_frame_equal(first, second)
 
 
-def test_existing_output_is_kept_unless_forced(tmp_path):
-    out = tmp_path / "out"
-    negsim("run", SCENARIOS / "korea_us_2025.yaml", "--runs", 500, "--out", out, "--quiet")
-    before = (out / "runs.parquet").read_bytes()
-    refused = negsim(
-        "run", SCENARIOS / "no_extension.yaml", "--runs", 700, "--out", out, check=False
+def test_existing_output_is_kept_unless_forced(tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert (
+        main(["run", "scenarios/korea_us_2025.yaml", "--runs", "500", "--out", out, "--quiet"]) == 0
     )
-    assert refused.returncode == 2
-    assert "already exists" in refused.stderr
-    assert (out / "runs.parquet").read_bytes() == before
-    negsim(
-        "run", SCENARIOS / "no_extension.yaml", "--runs", 700, "--out", out, "--force", "--quiet"
-    )
-    assert len(pd.read_parquet(out / "runs.parquet")) == 700
+    before = (tmp_path / "out" / "runs.parquet").read_bytes()
+    variant = ["run", "scenarios/no_extension.yaml", "--runs", "700", "--out", out]
+    assert main(variant) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "out" / "runs.parquet").read_bytes() == before
+    assert main([*variant, "--force", "--quiet"]) == 0
+    assert len(pd.read_parquet(tmp_path / "out" / "runs.parquet")) == 700
 
 
 @pytest.mark.parametrize(
@@ -112,26 +101,19 @@ def test_bad_command_line_values_exit_2(arguments, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_unwritable_output_folder_is_refused(tmp_path):
+def test_unwritable_output_folder_is_refused(tmp_path, capsys):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        result = negsim(
-            "run",
-            SCENARIOS / "korea_us_2025.yaml",
-            "--runs",
-            100,
-            "--out",
-            locked / "x",
-            check=False,
-        )
+        arguments = ["run", "scenarios/korea_us_2025.yaml", "--runs", "100"]
+        status = main([*arguments, "--out", str(locked / "x"), "--quiet"])
     finally:
         locked.chmod(0o700)
-    if result.returncode == 0:  # root ignores permission bits
+    if status == 0:  # root ignores permission bits
         pytest.skip("running as a user that can write anywhere")
-    assert result.returncode == 2
-    assert "cannot write" in result.stderr
+    assert status == 2
+    assert "cannot write" in capsys.readouterr().err
 
 
 def test_output_below_a_file_is_refused(tmp_path, capsys):
