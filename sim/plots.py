@@ -120,7 +120,7 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
 
 
 def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
-    """Both sides' utilities per run, with the average no-deal (reservation) point."""
+    """Both sides' utilities per run, with the mean reservation point and bargaining solutions."""
     figure, ax = _axes(ax, size=(6, 6))
     first, second = scenario.negotiators
     sample = table.sample(min(len(table), SCATTER_POINTS), random_state=0)
@@ -130,21 +130,21 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
         y=f"utility.{second}",
         hue="ended_by",
         palette=ENDING_COLOURS,
-        hue_order=ENDINGS,
+        hue_order=[ending for ending in ENDINGS if (sample["ended_by"] == ending).any()],
         s=8,
         alpha=0.5,
         linewidth=0,
         ax=ax,
     )
-    ax.scatter(
-        table[f"reservation.{first}"].mean(),
-        table[f"reservation.{second}"].mean(),
-        marker="X",
-        s=160,
-        color="black",
-        label="mean no-deal point",
-        zorder=3,
-    )
+    points = {
+        "reservation": ("X", "mean reservation point"),
+        "nash": ("*", "mean Nash solution"),
+        "kalai_smorodinsky": ("P", "mean Kalai-Smorodinsky solution"),
+    }
+    for prefix, (marker, label) in points.items():
+        if f"{prefix}.{first}" in table:
+            x, y = table[f"{prefix}.{first}"].mean(), table[f"{prefix}.{second}"].mean()
+            ax.scatter(x, y, marker=marker, s=180, color="black", label=label, zorder=3)
     labels = {party: spec.label for party, spec in scenario.negotiators.items()}
     ax.set(
         xlim=(0, 1),
