@@ -59,6 +59,19 @@ def dask_in_process(runs: int, malloc_trim: bool) -> float:
     return float(result.stdout.split()[-1])
 
 
+def worker_start_up(start_method: str) -> float:
+    """Seconds from creating a 2-worker pool to both workers having simulated a small chunk."""
+    from sim.batch import plan_chunks
+    from sim.engines import ProcessPoolEngine, chunk_task
+    from sim.loading import load_scenario
+
+    scenario = load_scenario(BASELINE).scenario
+    started = time.perf_counter()
+    with ProcessPoolEngine(2, start_method=start_method) as engine:
+        list(engine.map(chunk_task(scenario, 0, 0), plan_chunks(200, 100)))
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1_000_000)
@@ -68,6 +81,9 @@ def main() -> None:
 
     seconds, _ = negsim_run(1_000)
     print(f"start-up: negsim run with 1,000 runs (charts and files included): {seconds:.2f} s")
+
+    for method in ("forkserver", "spawn"):
+        print(f"worker start-up, {method}: {worker_start_up(method):.2f} s for 2 workers")
 
     rows = [
         ("in-process, 1 worker", ("--engine", "inprocess")),
