@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import reprlib
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario import Scenario, consistency_problems, did_you_mean
+from sim.scenario import Scenario, consistency_problems, did_you_mean, schema_fields
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -192,8 +191,9 @@ def _read(path: Path) -> _Document:
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader; a scalar it cannot convert (``2025-02-30``, ``!!int x``) is a YAML
-    error with a line, not a crash.
+    """PyYAML's safe loader, with a line-numbered YAML error for a scalar it cannot convert.
+
+    Such scalars (``2025-02-30``, ``0x_``, ``!!int x``) make PyYAML raise plain Python errors.
     """
 
     def construct_object(self, node, deep=False):
@@ -244,7 +244,7 @@ def _problems(error: ValidationError, document: _Document, path: Path) -> list[P
         loc = _data_path(document.data, item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            siblings = _allowed_keys(loc[:-1])
+            siblings = schema_fields(loc[:-1])
             message = f"unknown key {loc[-1]!r}" + did_you_mean(loc[-1], siblings)
             if siblings:
                 message += f" (allowed here: {', '.join(sorted(siblings))})"
@@ -278,29 +278,3 @@ def _data_path(data: Any, loc: tuple) -> tuple[str, ...]:
         elif last or not isinstance(node, dict | list):
             path.append(str(part))
     return tuple(path)
-
-
-def _allowed_keys(loc: tuple[str, ...]) -> set[str]:
-    """Field names allowed at ``loc`` in the scenario schema, for did-you-mean hints."""
-    annotation: Any = Scenario
-    for part in loc:
-        if typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-            continue
-        model = _model_of(annotation)
-        if model is None or part not in model.model_fields:
-            return set()
-        annotation = model.model_fields[part].annotation
-    model = _model_of(annotation)
-    return set(model.model_fields) if model else set()
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside an annotation such as ``Extension | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_of(argument)
-        if found is not None:
-            return found
-    return None

@@ -83,5 +83,16 @@ OFFER_RULES = {"cheapest_first": cheapest_first_shares, "uniform": uniform_share
 
 
 def package(own_ideal, opponent_ideal, shares) -> np.ndarray:
-    """Issue values after conceding ``shares`` of the way toward the opponent's position."""
-    return own_ideal + shares * (opponent_ideal - own_ideal)
+    """Issue values after conceding ``shares`` of the way toward the opponent's position.
+
+    The result is clipped to the segment between the two positions, so rounding can never take
+    it past them (and so past the issue's bounds).
+
+    Examples:
+        >>> package(np.array([1.0]), np.array([0.1]), np.array([1.0])).tolist()
+        [0.1]
+    """
+    moved = own_ideal + shares * (opponent_ideal - own_ideal)
+    return np.clip(
+        moved, np.minimum(own_ideal, opponent_ideal), np.maximum(own_ideal, opponent_ideal)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import typing
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
@@ -17,6 +18,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat,
 from sim import acceptance, strategies
 from sim.distributions import DistributionBase
 from sim.params import Number, Param, Probability, support
+
+MAX_MEETINGS = 5_000
+"""Most rounds a scenario may have, extension included."""
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 """Lower-case identifier used in column names (``issue.tariff``, ``utility.us``)."""
@@ -217,6 +221,41 @@ class Scenario(_Strict):
     third_parties: dict[Name, ThirdParty] = Field(default_factory=dict)
 
 
+def schema_fields(location: list[str] | tuple[str, ...]) -> set[str]:
+    """Field names the schema allows under a dotted location (empty where keys are free).
+
+    Examples:
+        >>> sorted(schema_fields(["calendar", "extension"]))
+        ['days', 'probability']
+        >>> schema_fields(["issues"])  # issue names are the scenario's own
+        set()
+    """
+    annotation: Any = Scenario
+    for part in location:
+        if typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+            continue
+        model = _model_of(annotation)
+        if model is None or part not in model.model_fields:
+            return set()
+        annotation = model.model_fields[part].annotation
+    if typing.get_origin(annotation) is dict:
+        return set()
+    model = _model_of(annotation)
+    return set(model.model_fields) if model is not None else set()
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``Extension | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_of(argument)
+        if found is not None:
+            return found
+    return None
+
+
 def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param]]:
     """Every numeric parameter of a validated model, as ``(dotted path, number or distribution)``.
 
@@ -242,6 +281,16 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
     if calendar.deadline < calendar.start:
         problems.append(
             ("calendar.deadline", f"must not be before calendar.start ({calendar.start})")
+        )
+    longest = (calendar.deadline - calendar.start).days + support(calendar.extension.days)[1]
+    meetings = longest / support(calendar.meeting_interval_days)[0]
+    if meetings > MAX_MEETINGS:
+        problems.append(
+            (
+                "calendar.deadline",
+                f"the calendar allows up to {meetings:,.0f} meetings; at most {MAX_MEETINGS:,} "
+                "are simulated (bring the deadline closer or meet less often)",
+            )
         )
     for name, issue in scenario.issues.items():
         low, high = issue.bounds

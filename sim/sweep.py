@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from sim.errors import UsageError
 from sim.report import display_table, markdown_table, number, provenance
 from sim.results import save_figures, staged_folder, write_json, write_text
-from sim.scenario import Scenario, did_you_mean
+from sim.scenario import Scenario, did_you_mean, schema_fields
 from sim.summary import proportion_interval
 
 DEFAULT_RESULTS = Path("results")
@@ -143,36 +143,6 @@ def grid(settings: dict[str, list[Any]]) -> list[dict[str, Any]]:
 # Variants -----------------------------------------------------------------------------------
 
 
-def _schema_fields(location: list[str]) -> set[str]:
-    """Field names the scenario schema allows under ``location`` (empty when not a model)."""
-    import typing
-
-    from pydantic import BaseModel
-
-    def model_of(annotation: Any) -> type[BaseModel] | None:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation
-        for argument in typing.get_args(annotation):
-            found = model_of(argument)
-            if found is not None:
-                return found
-        return None
-
-    annotation: Any = Scenario
-    for part in location:
-        if typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-            continue
-        model = model_of(annotation)
-        if model is None or part not in model.model_fields:
-            return set()
-        annotation = model.model_fields[part].annotation
-    if typing.get_origin(annotation) is dict:
-        return set()  # keys named by the scenario (issues, negotiators), not by the schema
-    model = model_of(annotation)
-    return set(model.model_fields) if model is not None else set()
-
-
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A deep copy of scenario data with the value at the dotted ``path`` replaced.
 
@@ -200,7 +170,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         elif isinstance(node, dict):
             key = part
             if part not in node:
-                allowed = _schema_fields(parts[:depth]) if "dist" not in node else set()
+                allowed = schema_fields(parts[:depth]) if "dist" not in node else set()
                 if not (last and part in allowed):
                     choices = sorted(set(node) | allowed)
                     raise UsageError(
