@@ -111,33 +111,29 @@ class Negotiator(mesa.Agent):
             opponent_concessions=moved,
         )
 
-    def target(self, round_index: int) -> np.ndarray:
+    def target(self, round_index: int, view: StrategyView | None = None) -> np.ndarray:
         """Utility this negotiator aims for in ``round_index``.
 
         Never more than its ceiling, which holds concessions made before a deadline extension
         or at a summit.
         """
-        return np.minimum(self.strategy.target(self.view(round_index)), self.target_ceiling)
+        view = view or self.view(round_index)
+        return np.minimum(self.strategy.target(view), self.target_ceiling)
 
     def propose(self, round_index: int) -> np.ndarray:
         """The package offered in ``round_index`` in every run."""
         view = self.view(round_index)
-        target = np.minimum(self.strategy.target(view), self.target_ceiling)
-        low, high = self.model.low, self.model.high
-        opponent_ideal = self.opponent.ideal
-        costs = concession_costs(self.ideal, opponent_ideal, self.weights, low, high)
+        target = self.target(round_index, view)
+        low, high, theirs = self.model.low, self.model.high, self.opponent.ideal
+        costs = concession_costs(self.ideal, theirs, self.weights, low, high)
         believed = self.strategy.believed_weights(view)
         if believed is None:
             shares = self.shares_for(costs, self.best - target)
-        else:
-            gains = (
-                believed
-                * np.abs(self.ideal - opponent_ideal)
-                / value_range(opponent_ideal, low, high)
-            )
+        else:  # what the opponent gains from each concession, as believed
+            gains = concession_costs(theirs, self.ideal, believed, low, high)
             shares = cheapest_first_shares(costs, self.best - target, gains)
         self.previous_target = target
-        return package(self.ideal, opponent_ideal, shares)
+        return package(self.ideal, theirs, shares)
 
     def observe(self, offers: np.ndarray, runs: np.ndarray) -> None:
         """Take note of the opponent's offers in the runs still negotiating."""

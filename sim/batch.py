@@ -70,6 +70,8 @@ def run_chunk(scenario: Scenario, seed: int, chunk: Chunk, trace_rounds: int = 0
     model = NegotiationModel(scenario, chunk.runs, chunk_seed(seed, chunk), trace_runs=traced)
     model.run_model()
     columns = model.results()
+    trace = model.trace() if traced else {}
+    model.release()
     columns["ended_by"] = pd.Categorical(columns["ended_by"], categories=ENDINGS)
     columns["deal_proposed_by"] = pd.Categorical(
         columns["deal_proposed_by"], categories=list(scenario.negotiators)
@@ -77,7 +79,7 @@ def run_chunk(scenario: Scenario, seed: int, chunk: Chunk, trace_rounds: int = 0
     runs = pd.DataFrame({"run": np.arange(chunk.start, chunk.start + chunk.runs), **columns})
     rounds = None
     if traced:
-        rounds = pd.DataFrame(model.trace())
+        rounds = pd.DataFrame(trace)
         rounds["run"] += chunk.start
         rounds["proposer"] = pd.Categorical(
             rounds["proposer"], categories=list(scenario.negotiators)

@@ -171,6 +171,17 @@ class NegotiationModel(mesa.Model):
             key: np.concatenate([row[key] for row in self.trace_rows]) for key in self.trace_rows[0]
         }
 
+    def release(self) -> None:
+        """Let the model be garbage-collected once its results are read.
+
+        Mesa 3.3 keeps a reference to every model in ``mesa.Agent._ids`` (mesa issue #3179, fixed
+        in later Mesa releases, which need Python 3.12), so a batch of many chunks would
+        otherwise keep every chunk's arrays in memory.
+        """
+        for agent in list(self.agents):
+            agent.remove()
+        mesa.Agent._ids.pop(self, None)
+
     def _end(self, runs: np.ndarray, ending: Ending) -> None:
         self.ending[runs] = ending
         self.end_round[runs] = self.round

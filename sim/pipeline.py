@@ -14,7 +14,14 @@ from sim.batch import DEFAULT_CHUNK_RUNS, plan_chunks
 from sim.engines import InProcessEngine, chunk_task
 from sim.errors import Interrupted
 from sim.loading import LoadedScenario, load_scenario
-from sim.results import Staging, check_destination, manifest, read_head, write_json
+from sim.results import (
+    Staging,
+    check_destination,
+    manifest,
+    read_head,
+    save_figures,
+    write_json,
+)
 
 DEFAULT_RESULTS = Path("results")
 CHART_RUNS = 200_000
@@ -116,8 +123,7 @@ def run_scenario(
     summary = summarise(staging.path / "runs.parquet", spec)
     write_json(staging.path / "summary.json", summary)
     sample = read_head(staging.path / "runs.parquet", CHART_RUNS)
-    for name, figure in all_charts(sample, spec).items():
-        figure.savefig(staging.path / name, dpi=110)
+    save_figures(all_charts(sample, spec), staging.path)
     staging.commit()
     return BatchResult(directory, summary)
 

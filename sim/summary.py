@@ -135,7 +135,7 @@ def describe(summary: dict[str, Any]) -> str:
     ]
     if summary["deals"]:
         medians = ", ".join(
-            f"{issue['label'].lower()} {issue['q50']:.3g} {issue['unit']}"
+            f"{issue['label']} {issue['q50']:.3g} {issue['unit']}"
             for issue in summary["issues_among_deals"].values()
         )
         timing = summary["time_to_deal"]
