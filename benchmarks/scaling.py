@@ -21,22 +21,16 @@ from pathlib import Path
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "korea_us_2025.yaml"
 
 
+def negsim_command(runs: int, *options: str) -> tuple[list[str], Path]:
+    """The command of a `negsim run` of the baseline into a new folder, and that folder."""
+    out = Path(tempfile.mkdtemp(prefix="negsim-bench-")) / "out"
+    run = ["run", str(BASELINE), "--runs", str(runs), "--out", str(out), "--quiet"]
+    return [sys.executable, "-m", "sim.cli", *run, *options], out
+
+
 def negsim_run(runs: int, *options: str) -> tuple[float, Path]:
     """Wall time of one `negsim run` of the baseline, and its output folder."""
-    out = Path(tempfile.mkdtemp(prefix="negsim-bench-")) / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "sim.cli",
-        "run",
-        str(BASELINE),
-        "--runs",
-        str(runs),
-        "--out",
-        str(out),
-        "--quiet",
-        *options,
-    ]
+    command, out = negsim_command(runs, *options)
     started = time.perf_counter()
     subprocess.run(command, check=True)
     return time.perf_counter() - started, out
@@ -105,19 +99,7 @@ def main() -> None:
         print(f"dask, nanny's MALLOC_TRIM_THRESHOLD_ {state}: {runs / seconds:,.0f} runs/s")
 
     if arguments.huge:
-        out = Path(tempfile.mkdtemp(prefix="negsim-bench-")) / "out"
-        command = [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "run",
-            str(BASELINE),
-            "--runs",
-            str(arguments.huge),
-            "--out",
-            str(out),
-            "--quiet",
-        ]
+        command, out = negsim_command(arguments.huge)
         started = time.perf_counter()
         process = subprocess.Popen(command)
         peak_process, peak_total = 0, 0

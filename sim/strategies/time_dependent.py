@@ -48,14 +48,10 @@ class TimeDependent(Strategy):
         return target_utility(self.concession(view.time_fraction), view.best, view.reservation)
 
 
-class ExponentialParameters(StrategyParameters):
-    """YAML keys of ``time_dependent_exponential``."""
+class ExponentialParameters(TimeDependentParameters):
+    """YAML keys of ``time_dependent_exponential``: the same as ``time_dependent``'s."""
 
     name: Literal["time_dependent_exponential"]
-    beta: Number(gt=0) = 1.0
-    """Curvature: below 1 Boulware, above 1 Conceder."""
-    kappa: Number(ge=0, le=1) = 0.0
-    """Share of the room conceded in the opening offer."""
 
 
 class TimeDependentExponential(TimeDependent):
