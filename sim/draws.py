@@ -29,17 +29,27 @@ class Parameters:
         scenario: A validated scenario.
         runs: Number of runs to draw for.
         seed: Seed of this group of runs; each parameter draws from its own stream under it.
+        values: Instead of drawing, the values to use: one array of ``runs`` values per
+            uncertain parameter's dotted path (e.g. a sensitivity-analysis design).
     """
 
-    def __init__(self, scenario: Scenario, runs: int, seed: np.random.SeedSequence):
+    def __init__(
+        self,
+        scenario: Scenario,
+        runs: int,
+        seed: np.random.SeedSequence | None = None,
+        values: dict[str, np.ndarray] | None = None,
+    ):
         self.runs = runs
         self.fixed: dict[str, float] = {}
         self.drawn: dict[str, np.ndarray] = {}
         for path, param in iter_params(scenario):
-            if isinstance(param, DistributionBase):
-                self.drawn[path] = param.sample(stream(seed, path), runs)
-            else:
+            if not isinstance(param, DistributionBase):
                 self.fixed[path] = param
+            elif values is not None:
+                self.drawn[path] = np.broadcast_to(np.asarray(values[path], dtype=float), (runs,))
+            else:
+                self.drawn[path] = param.sample(stream(seed, path), runs)
 
     def __getitem__(self, path: str) -> float | np.ndarray:
         """The value of a parameter: a float if fixed, an array of one value per run if drawn."""

@@ -161,28 +161,6 @@ def design(
 # Running the model at given parameter values ------------------------------------------------
 
 
-class GivenParameters(Parameters):
-    """The parameters of a batch whose uncertain values are given rather than drawn.
-
-    Args:
-        scenario: A validated scenario.
-        values: For every uncertain parameter's dotted path, one value per run.
-    """
-
-    def __init__(self, scenario: Scenario, values: dict[str, np.ndarray]):
-        lengths = {len(v) for v in values.values()}
-        if len(lengths) != 1:
-            raise ValueError("every parameter needs the same number of values")
-        self.runs = lengths.pop()
-        self.fixed: dict[str, float] = {}
-        self.drawn: dict[str, np.ndarray] = {}
-        for path, param in iter_params(scenario):
-            if isinstance(param, DistributionBase):
-                self.drawn[path] = np.asarray(values[path], dtype=float)
-            else:
-                self.fixed[path] = param
-
-
 def run_design(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
     """Run the model once per point of a Saltelli design (without second-order terms).
 
@@ -232,10 +210,11 @@ def run_given(
             scenario,
             chunk.runs,
             np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, chunk.index)),
-            parameters=GivenParameters(scenario, part),
+            parameters=Parameters(scenario, chunk.runs, values=part),
         )
         model.run_model()
         tables.append(pd.DataFrame(model.results()))
+        model.release()
     return pd.concat(tables, ignore_index=True)
 
 

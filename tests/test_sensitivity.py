@@ -9,11 +9,11 @@ from scipy import stats
 
 from sim.cli_analysis import add_commands
 from sim.distributions import Beta, Choice, Lognormal, Normal, Triangular, Uniform
+from sim.draws import Parameters
 from sim.errors import UsageError
 from sim.loading import load_scenario
 from sim.model import NegotiationModel
 from sim.sensitivity import (
-    GivenParameters,
     quantile,
     round_samples,
     run_design,
@@ -57,7 +57,7 @@ def test_given_values_reproduce_a_batch_with_drawn_values():
     drawn = NegotiationModel(scenario, 300, 4)
     drawn.run_model()
     given = NegotiationModel(
-        scenario, 300, 4, parameters=GivenParameters(scenario, drawn.parameters.drawn)
+        scenario, 300, 4, parameters=Parameters(scenario, 300, values=drawn.parameters.drawn)
     )
     given.run_model()
     pd.testing.assert_frame_equal(pd.DataFrame(drawn.results()), pd.DataFrame(given.results()))
