@@ -70,6 +70,7 @@ class EventSchedule:
                 for negotiator in self.model.negotiators:
                     negotiator.update_reservation()
                 summit["held_during_talks"] |= due
+                self.model.changes += 1
         for shock in self.shocks.values():
             strikes = shock["stream"].random(len(active)) < shock["probability"]
             hit = active & strikes & (shock["round"] < 0)
@@ -79,6 +80,7 @@ class EventSchedule:
                     runs, shock["issue"], np.broadcast_to(shock["change"], hit.shape)
                 )
                 shock["round"][runs] = round_index
+                self.model.changes += 1
 
     def columns(self) -> dict[str, np.ndarray]:
         """What happened in each run, as columns ``event.<name>``.

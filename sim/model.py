@@ -96,6 +96,8 @@ class NegotiationModel(mesa.Model):
                 self.legislatures.append(Legislature(self, name, spec, self.parameters))
 
         self.round = 0
+        self.changes = 0
+        """Counts changes of the game during the talks (extensions, summits, shocks)."""
         self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
         self.end_round = np.full(runs, -1, dtype=np.int64)
         self.extended = np.zeros(runs, dtype=bool)
@@ -138,6 +140,7 @@ class NegotiationModel(mesa.Model):
                 negotiator.hold_concession(runs, t)
             self.last_round[runs] += self.extension_rounds[runs]
             self.extended[runs] = True
+            self.changes += 1
         self._end(at_deadline & ~extend, Ending.DEADLINE)
 
         self.round += 1

@@ -28,7 +28,8 @@ class Equilibrium(Strategy):
     one on the frontier (it offers with the opponent's true weights). Together with ``next``
     acceptance, two equilibrium players agree in the first round on the backward-induction split;
     with a long horizon that is Rubinstein's (1982). The horizon is the current deadline: an
-    extension is a surprise, after which play restarts from the new deadline. Since no deal takes
+    extension is a surprise, after which play restarts from the new deadline (and likewise after
+    a summit or shock changes the game). Since no deal takes
     effect a round after the last one, the equilibrium may give a side less than its reservation
     utility, though never less than its present value (``discount * reservation``).
 
@@ -45,7 +46,7 @@ class Equilibrium(Strategy):
     classifier: ClassVar[dict[str, object]] = {"stochastic": False, "uses_opponent_offers": False}
 
     def __init__(self):
-        self._horizon: bytes | None = None
+        self._computed_for: int | None = None
 
     def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
         values = self._values()
@@ -59,7 +60,7 @@ class Equilibrium(Strategy):
         """This player's equilibrium utility as proposer in each round, shape ``(rounds, N)``."""
         me = self.negotiator
         model = me.model
-        if self._horizon != model.last_round.tobytes():
+        if self._computed_for != model.changes:
             opponent = me.opponent
             frontier = pareto_frontier_linear(
                 me.weights, me.ideal, opponent.weights, opponent.ideal, model.low, model.high
@@ -74,5 +75,5 @@ class Equilibrium(Strategy):
                 own_first=me.proposes_first,
                 start_round=model.round,
             )
-            self._horizon = model.last_round.tobytes()
+            self._computed_for = model.changes
         return self._cache
