@@ -160,7 +160,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
 def _trace(arguments: argparse.Namespace) -> int:
     from sim.loading import load_scenario
-    from sim.results import save_figures, staged_folder, write_text
+    from sim.results import provenance, save_figures, staged_folder, write_text
     from sim.trace import plot_trace, trace_run
 
     loaded = load_scenario(arguments.scenario)
@@ -169,6 +169,7 @@ def _trace(arguments: argparse.Namespace) -> int:
     trace = trace_run(spec, seed_value, arguments.run, arguments.runs)
     out = arguments.out or Path("results") / f"{spec.name}-run-{arguments.run}"
     manifest = {
+        **provenance(),
         "scenario_files": [str(p) for p in loaded.files],
         "scenario_sha256": loaded.sha256,
         "seed": seed_value,

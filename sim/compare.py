@@ -33,8 +33,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.errors import UsageError
-from sim.report import display_table, markdown_table, number, provenance, write_report
-from sim.results import check_destination, save_figures, staged_folder, write_json, write_text
+from sim.plots import figure_and_axes
+from sim.report import display_table, markdown_table, number, write_report
+from sim.results import (
+    check_destination,
+    provenance,
+    save_figures,
+    staged_folder,
+    write_json,
+    write_text,
+)
 from sim.summary import proportion_interval
 
 RESULT_FILES = ("runs.parquet", "summary.json", "manifest.json")
@@ -277,13 +285,6 @@ def utilities_table(results: list[ResultSet], points: int = SCATTER_POINTS) -> p
 # Charts -------------------------------------------------------------------------------------
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    figure = Figure(figsize=size, layout="constrained")
-    return figure, figure.subplots()
-
-
 def plot_issue_distribution(
     outcomes: pd.DataFrame,
     issue: str,
@@ -292,7 +293,7 @@ def plot_issue_distribution(
     ax: Axes | None = None,
 ) -> Figure:
     """Overlaid distributions of one issue's agreed value, one outline per scenario."""
-    figure, ax = _axes(ax, (6, 4.2))
+    figure, ax = figure_and_axes(ax, (6, 4.2))
     data = outcomes[outcomes["issue"] == issue]
     bounds = info.get("bounds")
     if len(data):
@@ -333,7 +334,7 @@ def plot_deal_probabilities(
     table: pd.DataFrame, colours: dict[str, Any], ax: Axes | None = None
 ) -> Figure:
     """Deal probability per scenario, with Wilson 95% intervals."""
-    figure, ax = _axes(ax, (1.8 + 1.4 * len(table), 4.5))
+    figure, ax = figure_and_axes(ax, (1.8 + 1.4 * len(table), 4.5))
     percent = 100 * table[["deal_probability", "low", "high"]]
     positions = np.arange(len(table))
     ax.bar(
@@ -361,7 +362,7 @@ def plot_time_to_deal(
     table: pd.DataFrame, colours: dict[str, Any], ax: Axes | None = None
 ) -> Figure:
     """ECDF of the days before the deadline at which deals were reached, deadline marked."""
-    figure, ax = _axes(ax, (7.5, 4.5))
+    figure, ax = figure_and_axes(ax, (7.5, 4.5))
     for label, rows in table.groupby("scenario", sort=False):
         ax.step(
             rows["days_before_deadline"],
@@ -387,7 +388,7 @@ def plot_utilities(
     table: pd.DataFrame, parties: dict[str, str], colours: dict[str, Any], ax: Axes | None = None
 ) -> Figure:
     """Both sides' utilities per run, one colour per scenario, with mean no-deal points."""
-    figure, ax = _axes(ax, (6.5, 6))
+    figure, ax = figure_and_axes(ax, (6.5, 6))
     first, second = list(parties)[:2]
     runs = table[table["kind"] == "run"]
     sns.scatterplot(

@@ -84,7 +84,6 @@ def run_scenario(
         ScenarioError: The scenario file is not valid.
         UsageError: The output folder exists (without ``force``) or cannot be written.
     """
-    from sim import __version__
     from sim.plots import all_charts
     from sim.summary import summarise
 
@@ -103,7 +102,7 @@ def run_scenario(
         "chunk_runs": chunk_runs,
         "trace_rounds": trace_rounds,
     }
-    staging = Staging(directory, manifest(loaded, job, engine, __version__), resume)
+    staging = Staging(directory, manifest(loaded, job, engine), resume)
     chunks = plan_chunks(runs, chunk_runs)
     done = staging.done()
     todo = [chunk for chunk in chunks if chunk.index not in done]

@@ -35,7 +35,8 @@ ENDING_LABELS = {
 SCATTER_POINTS = 5_000
 
 
-def _axes(ax: Axes | None, size=(7, 4.5)) -> tuple[Figure, Axes]:
+def figure_and_axes(ax: Axes | None, size=(7, 4.5)) -> tuple[Figure, Axes]:
+    """``ax`` and its figure, or a new figure of ``size`` inches with one axes."""
     if ax is not None:
         return ax.figure, ax
     figure = Figure(figsize=size, layout="constrained")
@@ -44,7 +45,7 @@ def _axes(ax: Axes | None, size=(7, 4.5)) -> tuple[Figure, Axes]:
 
 def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=None) -> Figure:
     """Distribution of one issue's agreed value, with the no-deal value marked."""
-    figure, ax = _axes(ax)
+    figure, ax = figure_and_axes(ax)
     spec = scenario.issues[issue]
     deals = table.loc[table["agreed"], f"issue.{issue}"]
     if len(deals):
@@ -89,7 +90,7 @@ def timing_table(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
     """When runs ended, against the calendar, with the deadline marked."""
-    figure, ax = _axes(ax, size=(8, 4.5))
+    figure, ax = figure_and_axes(ax, size=(8, 4.5))
     data = timing_table(table, scenario)
     pivot = data.pivot_table(index="day", columns="ended_by", values="percent", observed=True)
     pivot = pivot.reindex(columns=[e for e in ENDINGS if e in pivot.columns]).fillna(0)
@@ -121,7 +122,7 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
 
 def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
     """Both sides' utilities per run, with the mean reservation point and bargaining solutions."""
-    figure, ax = _axes(ax, size=(6, 6))
+    figure, ax = figure_and_axes(ax, size=(6, 6))
     first, second = scenario.negotiators
     sample = table.sample(min(len(table), SCATTER_POINTS), random_state=0)
     sns.scatterplot(
@@ -170,7 +171,7 @@ def endings_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def plot_deal_probability(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
     """Probability of a deal, of no deal at the deadline and of breakdown, with 95% intervals."""
-    figure, ax = _axes(ax, size=(6, 4.5))
+    figure, ax = figure_and_axes(ax, size=(6, 4.5))
     data = endings_table(table)
     percent = 100 * data[["share", "low", "high"]]
     ax.bar(

@@ -14,9 +14,7 @@ captions. Their ``manifest.json`` carries ``kind`` and the provenance of the inp
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
-import platform
 from pathlib import Path
 from typing import Any
 
@@ -36,23 +34,6 @@ RUN_CHARTS = {
 
 
 # Writing output folders ---------------------------------------------------------------------
-
-
-def provenance() -> dict[str, Any]:
-    """Versions and time of an analysis, for its manifest."""
-    import numpy as np
-    import scipy
-
-    from sim import __version__
-
-    return {
-        "negsim_version": __version__,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "pandas": pd.__version__,
-    }
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -307,7 +288,17 @@ def _template():
     return environment.from_string(TEMPLATE)
 
 
-TEMPLATE = """<!DOCTYPE html>
+TEMPLATE = """{% macro render_table(table) -%}
+<table>
+<thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in table.rows %}
+<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+{%- endmacro %}
+<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -348,14 +339,7 @@ pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem;
 <h2>Tables</h2>
 {% for table in tables %}
 <h3>{{ table.title }}{% if table.csv %} <span class="file">({{ table.csv }})</span>{% endif %}</h3>
-<table>
-<thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in table.rows %}
-<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
+{{ render_table(table) }}
 {% endfor %}
 {% endif %}
 {% if charts %}
@@ -371,14 +355,7 @@ pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem;
 {% for table in parameters %}
 <details{% if loop.first %} open{% endif %}>
 <summary>{{ table.title }}</summary>
-<table>
-<thead><tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in table.rows %}
-<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
+{{ render_table(table) }}
 </details>
 {% endfor %}
 <h2>Manifest</h2>

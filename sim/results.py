@@ -36,12 +36,28 @@ JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds")
 """What must match for ``--resume`` to continue a staging folder."""
 
 
-def manifest(loaded, job: dict[str, Any], engine, version: str) -> dict[str, Any]:
-    """What is needed to rerun a batch exactly, and what ran it (``completed`` is False)."""
+def provenance() -> dict[str, Any]:
+    """Versions and time of whatever negsim writes, for its manifest."""
     import mesa
+    import scipy
+
+    from sim import __version__
 
     return {
-        "negsim_version": version,
+        "negsim_version": __version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "mesa": mesa.__version__,
+    }
+
+
+def manifest(loaded, job: dict[str, Any], engine) -> dict[str, Any]:
+    """What is needed to rerun a batch exactly, and what ran it (``completed`` is False)."""
+    return {
+        **provenance(),
         "scenario_files": [str(path) for path in loaded.files],
         "scenario": json.loads(json.dumps(loaded.resolved, default=str)),
         **job,
@@ -50,10 +66,6 @@ def manifest(loaded, job: dict[str, Any], engine, version: str) -> dict[str, Any
         "seed and chunk_runs only",
         "engine": engine.name,
         "workers": engine.workers,
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "mesa": mesa.__version__,
         "completed": False,
     }
 

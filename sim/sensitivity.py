@@ -43,8 +43,8 @@ from sim.distributions import (
 )
 from sim.draws import Parameters
 from sim.errors import UsageError
-from sim.report import display_table, markdown_table, provenance
-from sim.results import save_figures, staged_folder, write_json, write_text
+from sim.report import display_table, markdown_table
+from sim.results import provenance, save_figures, staged_folder, write_json, write_text
 from sim.scenario import Scenario, iter_params
 
 DEFAULT_RESULTS = Path("results")

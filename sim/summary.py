@@ -146,14 +146,11 @@ def describe(summary: dict[str, Any]) -> str:
             f"{timing['share_in_extension']:.0%} during an extension."
         )
     endings = summary["endings"]
+    not_ratified = endings.get("not_ratified", 0)  # absent from summaries of older versions
     parts.append(
         f"No deal: {endings['deadline']:,} runs reached the deadline, "
         f"{endings['breakdown']:,} broke down earlier"
-        + (
-            f", {endings['not_ratified']:,} deals were not ratified."
-            if endings["not_ratified"]
-            else "."
-        )
+        + (f", {not_ratified:,} deals were not ratified." if not_ratified else ".")
     )
     utilities = "; ".join(
         f"{party} {values['mean']:.3f} (reservation {values['mean_reservation']:.3f})"

@@ -29,8 +29,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.errors import UsageError
-from sim.report import display_table, markdown_table, number, provenance
-from sim.results import save_figures, staged_folder, write_json, write_text
+from sim.plots import figure_and_axes
+from sim.report import display_table, markdown_table, number
+from sim.results import provenance, save_figures, staged_folder, write_json, write_text
 from sim.scenario import Scenario, did_you_mean, schema_fields
 from sim.summary import proportion_interval
 
@@ -315,13 +316,6 @@ def heatmap_table(points: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 # Charts -------------------------------------------------------------------------------------
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    figure = Figure(figsize=size, layout="constrained")
-    return figure, figure.subplots()
-
-
 def _series(points: pd.DataFrame, x: str) -> list[tuple[str, pd.DataFrame]]:
     """The grid points split into lines along ``x``: one per combination of the other columns."""
     others = [c for c in points.columns if c.startswith(PREFIX) and c != x]
@@ -375,7 +369,7 @@ def plot_deal_probability(points: pd.DataFrame, x: str, ax: Axes | None = None) 
 
     Other swept columns give one line each.
     """
-    figure, ax = _axes(ax, (7, 4.5))
+    figure, ax = figure_and_axes(ax, (7, 4.5))
     _draw_lines(ax, points, x, "deal_probability", "low", "high", scale=100)
     low, high = ax.get_ylim()
     ax.set(
@@ -390,7 +384,7 @@ def plot_issue_median(
     points: pd.DataFrame, x: str, issue: str, label: str, unit: str, ax: Axes | None = None
 ) -> Figure:
     """Median of one issue among deals against ``x``, with the interquartile range as a band."""
-    figure, ax = _axes(ax, (6, 4.2))
+    figure, ax = figure_and_axes(ax, (6, 4.2))
     _draw_lines(ax, points, x, f"{issue}.median", f"{issue}.q25", f"{issue}.q75")
     ax.set(ylabel=f"{unit} (median, IQR band)", title=label)
     return figure
@@ -413,7 +407,7 @@ def plot_issue_medians(points: pd.DataFrame, x: str, scenario: Scenario) -> Figu
 def plot_heatmap(points: pd.DataFrame, x: str, y: str, ax: Axes | None = None) -> Figure:
     """Heatmap of the deal probability over two swept columns."""
     table = 100 * heatmap_table(points, x, y)
-    figure, ax = _axes(ax, (max(6.0, 3 + 1.1 * table.shape[1]), 2 + 0.6 * table.shape[0]))
+    figure, ax = figure_and_axes(ax, (max(6.0, 3 + 1.1 * table.shape[1]), 2 + 0.6 * table.shape[0]))
     sns.heatmap(
         table,
         annot=True,
