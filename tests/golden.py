@@ -1,0 +1,65 @@
+"""Golden digests: the runs table and summary of every shipped scenario at a fixed seed.
+
+They pin the model's numbers. A commit that changes them on purpose regenerates them with
+``python -m tests.golden`` and says why in its message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DIGESTS = Path(__file__).with_name("golden_digests.json")
+RUNS = 3_000
+CHUNK_RUNS = 1_000
+SEED = 11
+
+
+def shipped_scenarios() -> list[Path]:
+    """Every scenario file the project ships, as paths relative to the repository root."""
+    folder = ROOT / "scenarios"
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yaml"))
+    return [path.relative_to(ROOT) for path in files]
+
+
+def table_digest(table: pd.DataFrame) -> str:
+    """SHA-256 of a table's column names, types and values, exactly (no rounding)."""
+    digest = hashlib.sha256()
+    for name in table.columns:
+        column = table[name]
+        digest.update(f"{name}:{column.dtype}\n".encode())
+        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
+            digest.update("\x1f".join(map(str, column.astype(object))).encode())
+        else:
+            digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+    return digest.hexdigest()
+
+
+def summary_digest(summary: dict) -> str:
+    """SHA-256 of a summary as JSON, with its keys sorted."""
+    return hashlib.sha256(json.dumps(summary, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def digests() -> dict[str, dict[str, str]]:
+    """The digests of every shipped scenario's runs table and summary."""
+    import sim
+
+    found = {}
+    for path in shipped_scenarios():
+        scenario = sim.load_scenario(ROOT / path).scenario
+        table = sim.run_batch(scenario, runs=RUNS, seed=SEED, chunk_runs=CHUNK_RUNS)
+        found[path.as_posix()] = {
+            "runs": table_digest(table),
+            "summary": summary_digest(sim.summarise(table, scenario)),
+        }
+    return found
+
+
+if __name__ == "__main__":
+    DIGESTS.write_text(json.dumps(digests(), indent=2) + "\n")
+    print(f"wrote {DIGESTS}")
