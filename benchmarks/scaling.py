@@ -40,8 +40,8 @@ def dask_in_process(runs: int, malloc_trim: bool) -> float:
     """Wall time of a batch on a local Dask cluster, with or without the nanny's malloc trim."""
     code = (
         "import time, tempfile\n"
-        "from sim.engines import DaskEngine\n"
-        "from sim.pipeline import run_scenario\n"
+        "from sim.batch.engines import DaskEngine\n"
+        "from sim.pipelines.run import run_scenario\n"
         "start = time.perf_counter()\n"
         f"run_scenario({str(BASELINE)!r}, runs={runs}, out=tempfile.mkdtemp() + '/o',\n"
         f"             engine=DaskEngine(2, malloc_trim={malloc_trim}))\n"
@@ -55,9 +55,9 @@ def dask_in_process(runs: int, malloc_trim: bool) -> float:
 
 def worker_start_up(start_method: str) -> float:
     """Seconds from creating a 2-worker pool to both workers having simulated a small chunk."""
-    from sim.batch import plan_chunks
-    from sim.engines import ProcessPoolEngine, chunk_task
-    from sim.loading import load_scenario
+    from sim.batch.chunks import plan_chunks
+    from sim.batch.engines import ProcessPoolEngine, chunk_task
+    from sim.scenario.loading import load_scenario
 
     scenario = load_scenario(BASELINE).scenario
     started = time.perf_counter()

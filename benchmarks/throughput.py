@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.batch import run_batch
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
+from sim.batch.chunks import run_batch
+from sim.model.negotiation import NegotiationModel
+from sim.scenario.loading import load_scenario
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "korea_us_2025.yaml"
 

@@ -13,7 +13,7 @@ BASELINE = SCENARIOS / "korea_us_2025.yaml"
 
 @pytest.fixture
 def baseline():
-    from sim.loading import load_scenario
+    from sim.scenario.loading import load_scenario
 
     return load_scenario(BASELINE).scenario
 

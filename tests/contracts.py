@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim import acceptance, strategies
-from sim.acceptance import OfferContext
-from sim.batch import Chunk, run_chunk
-from sim.loading import load_scenario
+from sim.batch.chunks import Chunk, run_chunk
+from sim.players import acceptance, strategies
+from sim.players.acceptance import OfferContext
+from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE
 
 

@@ -2,7 +2,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.acceptance import Combined, Constant, Time
+from sim.players.acceptance import Combined, Constant, Time
 from tests.contracts import AcceptanceContract
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.commands import main
 
 CORPUS = Path(__file__).parent / "bad_scenarios"
 FILES = sorted(CORPUS.glob("*.yaml"))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.bargaining import (
+from sim.maths.bargaining import (
     distance_to_point,
     finite_horizon_shares,
     kalai_smorodinsky_solution,
@@ -19,7 +19,7 @@ from sim.bargaining import (
     pareto_frontier_linear_packages,
     rubinstein_share,
 )
-from sim.payoffs import normalise_weights, utility
+from sim.maths.utility import normalise_weights, utility
 
 unit = st.floats(0, 1)
 discounts = st.floats(0, 0.95)

@@ -5,8 +5,8 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from sim.offers import cheapest_first_shares
-from sim.strategies import Equilibrium, StrategyView, TitForTat, TradeOff
+from sim.maths.offers import cheapest_first_shares
+from sim.players.strategies import Equilibrium, StrategyView, TitForTat, TradeOff
 from tests.contracts import StrategyContract, play, scenario_with
 
 

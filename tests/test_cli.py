@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.commands import main
 from sim.columns import COLUMNS, documented
 from tests.conftest import SCENARIOS
 

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.cli
-from sim.cli_analysis import add_commands
-from sim.compare import (
+import sim.cli.commands
+from sim.cli.analysis import add_commands
+from sim.errors import UsageError
+from sim.pipelines.compare import (
     compare,
     comparison_notes,
     deal_probability_table,
@@ -26,8 +27,7 @@ from sim.compare import (
     scenario_colours,
     time_to_deal_table,
 )
-from sim.errors import UsageError
-from sim.pipeline import run_scenario
+from sim.pipelines.run import run_scenario
 from tests.conftest import BASELINE, SCENARIOS
 
 RUNS = 4000
@@ -177,19 +177,19 @@ def test_compare_refuses_what_it_cannot_use(folders, tmp_path):
 
 
 def _main_commands() -> set[str]:
-    for action in sim.cli.build_parser()._actions:
+    for action in sim.cli.commands.build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)
     return set()
 
 
-@pytest.mark.skipif("compare" not in _main_commands(), reason="compare not yet in sim.cli")
+@pytest.mark.skipif("compare" not in _main_commands(), reason="compare not yet in sim.cli.commands")
 def test_negsim_compare_through_the_main_command_line(folders, tmp_path, capsys):
     out = tmp_path / "main"
-    status = sim.cli.main(
+    status = sim.cli.commands.main(
         ["compare", str(folders / "baseline"), str(folders / "hardline"), "--out", str(out)]
     )
     assert status == 0
     assert (out / "comparison.md").is_file()
-    assert sim.cli.main(["compare", str(folders / "baseline"), "--out", str(out)]) == 2
+    assert sim.cli.commands.main(["compare", str(folders / "baseline"), "--out", str(out)]) == 2
     assert "at least two" in capsys.readouterr().err

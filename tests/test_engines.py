@@ -8,11 +8,11 @@ import time
 import pandas as pd
 import pytest
 
-from sim.engines import DaskEngine, InProcessEngine, ProcessPoolEngine, make_engine
+from sim.batch.engines import DaskEngine, InProcessEngine, ProcessPoolEngine, make_engine
+from sim.batch.storage import Staging
 from sim.errors import Interrupted, UsageError
-from sim.loading import load_scenario
-from sim.pipeline import run_scenario
-from sim.results import Staging
+from sim.pipelines.run import run_scenario
+from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE
 
 RUNS, CHUNK = 12_000, 2_000

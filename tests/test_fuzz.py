@@ -21,10 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.batch import run_batch
-from sim.cli import main
-from sim.loading import load_scenario
-from sim.params import support
+from sim.batch.chunks import run_batch
+from sim.cli.commands import main
+from sim.params.numbers import support
+from sim.scenario.loading import load_scenario
 from tests.conftest import SCENARIOS
 
 SHIPPED = {

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.batch import run_batch
-from sim.cli import main
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
+from sim.batch.chunks import run_batch
+from sim.cli.commands import main
+from sim.model.negotiation import NegotiationModel
+from sim.scenario.loading import load_scenario
 from tests.scenarios import toy, write
 
 SUMMIT = {"date": "2025-01-01", "probability": 1.0, "concession": 1.0, "rapport": 0.0}
@@ -92,7 +92,7 @@ def test_a_legislature_ratifies_only_inside_its_win_set(tmp_path, threshold, rat
 
 def test_the_deadline_effect_is_reported(tmp_path):
     scenario, table = batch(tmp_path)
-    from sim.summary import summarise
+    from sim.analysis.summary import summarise
 
     summary = summarise(table, scenario)
     # the hand-worked toy game agrees at the deadline meeting in every run

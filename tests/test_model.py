@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.batch import plan_chunks, run_batch, run_chunk
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
+from sim.batch.chunks import plan_chunks, run_batch, run_chunk
+from sim.model.negotiation import NegotiationModel
+from sim.scenario.loading import load_scenario
 from tests.scenarios import toy, write
 
 

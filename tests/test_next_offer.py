@@ -2,7 +2,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.acceptance import NextOffer
+from sim.players.acceptance import NextOffer
 from tests.contracts import AcceptanceContract
 
 

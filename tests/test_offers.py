@@ -6,13 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.offers import (
+from sim.maths.offers import (
     cheapest_first_shares,
     concession_costs,
     package,
     uniform_shares,
 )
-from sim.payoffs import normalise_weights, utility
+from sim.maths.utility import normalise_weights, utility
 
 LOW = np.array([0.0, 1.0, 0.0])
 HIGH = np.array([25.0, 10.0, 1.0])

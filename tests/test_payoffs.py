@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.payoffs import issue_values, normalise_weights, utility
+from sim.maths.utility import issue_values, normalise_weights, utility
 
 LOW = np.array([0.0, 1.0, 0.0])
 HIGH = np.array([25.0, 10.0, 1.0])

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import given, settings
 
-from sim.batch import run_batch
-from sim.loading import load_scenario
+from sim.batch.chunks import run_batch
+from sim.scenario.loading import load_scenario
 from tests.scenarios import toy, write
 from tests.strategies_hypothesis import PARTIES, scenarios
 

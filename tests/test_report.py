@@ -8,13 +8,13 @@ import shutil
 
 import pytest
 
-from sim.cli_analysis import add_commands
-from sim.compare import compare
+from sim.cli.analysis import add_commands
 from sim.errors import UsageError
-from sim.pipeline import run_scenario
-from sim.report import write_report
-from sim.sensitivity import sensitivity
-from sim.sweep import sweep
+from sim.pipelines.compare import compare
+from sim.pipelines.run import run_scenario
+from sim.pipelines.sensitivity import sensitivity
+from sim.pipelines.sweep import sweep
+from sim.report.html import write_report
 from tests.conftest import BASELINE
 from tests.scenarios import toy, write
 

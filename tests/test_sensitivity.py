@@ -7,19 +7,19 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.cli_analysis import add_commands
-from sim.distributions import Beta, Choice, Lognormal, Normal, Triangular, Uniform
-from sim.draws import Parameters
+from sim.cli.analysis import add_commands
 from sim.errors import UsageError
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
-from sim.sensitivity import (
+from sim.model.negotiation import NegotiationModel
+from sim.model.parameters import Parameters
+from sim.params.distributions import Beta, Choice, Lognormal, Normal, Triangular, Uniform
+from sim.pipelines.sensitivity import (
     quantile,
     round_samples,
     run_design,
     sensitivity,
     uncertain_parameters,
 )
+from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE
 from tests.scenarios import toy, write
 

@@ -6,10 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from sim.cli_analysis import add_commands
+from sim.cli.analysis import add_commands
 from sim.errors import UsageError
-from sim.loading import load_scenario
-from sim.sweep import (
+from sim.pipelines.sweep import (
     build_variant,
     grid,
     heatmap_table,
@@ -18,6 +17,7 @@ from sim.sweep import (
     split_values,
     sweep,
 )
+from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE, SCENARIOS
 
 

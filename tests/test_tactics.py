@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.tactics import exponential_concession, polynomial_concession, target_utility
+from sim.maths.tactics import exponential_concession, polynomial_concession, target_utility
 
 fractions = st.floats(0, 1)
 kappas = st.floats(0, 1)

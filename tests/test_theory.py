@@ -4,7 +4,7 @@ as Rubinstein (1982) and backward induction say, in the first round, run through
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.commands import main
 from tests.conftest import SCENARIOS
 
 CASES = {

@@ -3,7 +3,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from sim.strategies import TimeDependent, TimeDependentExponential
+from sim.players.strategies import TimeDependent, TimeDependentExponential
 from tests.contracts import StrategyContract
 
 

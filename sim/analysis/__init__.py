@@ -1,0 +1,4 @@
+"""Numbers from tables: summaries, inference, comparisons, sweeps, sensitivity, traces.
+
+Tables in, tables out; no charts, no files written.
+"""

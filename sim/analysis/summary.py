@@ -1,0 +1,160 @@
+"""Summary statistics of a runs table, as written to ``summary.json`` and printed after a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from sim.batch.chunks import ENDINGS
+from sim.scenario.schema import Scenario
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion.
+
+    Examples:
+        >>> [round(x, 4) for x in proportion_interval(50, 100)]
+        [0.4038, 0.5962]
+    """
+    from scipy import stats  # imported here: scipy.stats is slow to import
+
+    if trials == 0:
+        return (0.0, 1.0)
+    interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")
+    return (float(interval.low), float(interval.high))
+
+
+def _quantiles(values: pd.Series) -> dict[str, float | None]:
+    if values.empty:
+        return {f"q{round(q * 100):02d}": None for q in QUANTILES}
+    found = np.quantile(values.to_numpy(dtype=float), QUANTILES)
+    return {f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, found, strict=True)}
+
+
+def column_reader(source: pd.DataFrame | Path) -> Callable[[str], pd.Series]:
+    """Read columns by name from a runs table, or one at a time from a ``runs.parquet`` file."""
+    if isinstance(source, pd.DataFrame):
+        return source.__getitem__
+    return lambda name: pq.read_table(source, columns=[name]).column(0).to_pandas()
+
+
+def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]:
+    """Deal probability, outcomes among deals, utilities and timing of a batch.
+
+    Args:
+        source: The runs table of a batch, or the path of its ``runs.parquet`` (then columns are
+            read one at a time, so memory stays small for any number of runs).
+        scenario: The scenario it was run from (for units and labels).
+
+    Returns:
+        A JSON-ready dictionary.
+    """
+    column = column_reader(source)
+    agreed = column("agreed").to_numpy()
+    runs, deals = len(agreed), int(agreed.sum())
+    low, high = proportion_interval(deals, runs)
+    endings = column("ended_by").value_counts()
+
+    def among_deals(name: str) -> pd.Series:
+        return column(name)[agreed]
+
+    rounds_before = among_deals("rounds_before_deadline")
+    end_rounds = among_deals("end_round")
+    names = source.columns if isinstance(source, pd.DataFrame) else pq.read_schema(source).names
+    return {
+        "scenario": scenario.name,
+        "runs": runs,
+        "deals": deals,
+        "deal_probability": deals / runs if runs else 0.0,
+        "deal_probability_95ci": [low, high],
+        "endings": {name: int(endings.get(name, 0)) for name in ENDINGS},
+        "extended_share": float(column("extended").mean()) if runs else 0.0,
+        "issues_among_deals": {
+            name: {
+                "label": issue.label,
+                "unit": issue.unit,
+                **_statistics(among_deals(f"issue.{name}")),
+            }
+            for name, issue in scenario.issues.items()
+        },
+        "utilities": {
+            party: {
+                "mean": float(column(f"utility.{party}").mean()),
+                "mean_among_deals": _mean(among_deals(f"utility.{party}")),
+                "mean_reservation": float(column(f"reservation.{party}").mean()),
+            }
+            for party in scenario.negotiators
+        },
+        "time_to_deal": {
+            "rounds": _quantiles(among_deals("end_round")),
+            "days_before_deadline": _quantiles(among_deals("days_before_deadline")),
+            "share_at_deadline_meeting": _mean(rounds_before == 0),
+            "share_in_extension": _mean(rounds_before < 0),
+        },
+        "deadline_effect": {
+            "share_of_deals_in_last_10_percent_of_rounds": _mean(
+                end_rounds >= 0.9 * (end_rounds + rounds_before)
+            ),
+            "reference": "Roth, Murnighan & Schoumaker (1988), Am. Econ. Rev. 78: 806-823",
+        },
+        "events": {
+            name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
+            for name in names
+            if name.startswith(("event.", "retaliated."))
+        },
+    }
+
+
+def _event_share(values: pd.Series) -> float:
+    """Share of runs in which an event happened (a flag, or a round that is -1 when it did not)."""
+    happened = values if values.dtype == bool else values >= 0
+    return float(happened.mean()) if len(values) else 0.0
+
+
+def _mean(values: pd.Series) -> float | None:
+    return float(values.mean()) if len(values) else None
+
+
+def _statistics(values: pd.Series) -> dict[str, float | None]:
+    return {"mean": _mean(values), **_quantiles(values)}
+
+
+def describe(summary: dict[str, Any]) -> str:
+    """A one-paragraph plain-language account of a summary."""
+    low, high = summary["deal_probability_95ci"]
+    parts = [
+        f"{summary['scenario']}: {summary['runs']:,} runs; a deal in "
+        f"{summary['deal_probability']:.1%} of them (95% interval {low:.1%}-{high:.1%})."
+    ]
+    if summary["deals"]:
+        medians = ", ".join(
+            f"{issue['label']} {issue['q50']:.3g} {issue['unit']}"
+            for issue in summary["issues_among_deals"].values()
+        )
+        timing = summary["time_to_deal"]
+        parts.append(f"Median deal: {medians}.")
+        parts.append(
+            f"Deals came a median {timing['days_before_deadline']['q50']:.0f} days before the "
+            f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it, "
+            f"{timing['share_in_extension']:.0%} during an extension."
+        )
+    endings = summary["endings"]
+    not_ratified = endings.get("not_ratified", 0)  # absent from summaries of older versions
+    parts.append(
+        f"No deal: {endings['deadline']:,} runs reached the deadline, "
+        f"{endings['breakdown']:,} broke down earlier"
+        + (f", {not_ratified:,} deals were not ratified." if not_ratified else ".")
+    )
+    utilities = "; ".join(
+        f"{party} {values['mean']:.3f} (reservation {values['mean_reservation']:.3f})"
+        for party, values in summary["utilities"].items()
+    )
+    parts.append(f"Mean utilities: {utilities}.")
+    return " ".join(parts)

@@ -1,0 +1,204 @@
+"""Charts of a batch's outcomes. ``*_table`` functions build tidy data; ``plot_*`` draw it.
+
+Every ``plot_*`` takes ``ax=None`` (draw on a new figure) and returns the figure. Figures are built
+with ``matplotlib.figure.Figure``, not pyplot, so nothing here touches global plotting state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from sim.analysis.summary import proportion_interval
+from sim.batch.chunks import ENDINGS
+from sim.params.numbers import support
+from sim.scenario.schema import Scenario
+
+ENDING_COLOURS = {
+    "agreement": "#2a9d8f",
+    "deadline": "#e76f51",
+    "breakdown": "#8d99ae",
+    "not_ratified": "#e9c46a",
+}
+ENDING_LABELS = {
+    "agreement": "deal",
+    "deadline": "no deal at deadline",
+    "breakdown": "breakdown",
+    "not_ratified": "deal not ratified",
+}
+SCATTER_POINTS = 5_000
+
+
+def figure_and_axes(ax: Axes | None, size=(7, 4.5)) -> tuple[Figure, Axes]:
+    """``ax`` and its figure, or a new figure of ``size`` inches with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    figure = Figure(figsize=size, layout="constrained")
+    return figure, figure.subplots()
+
+
+def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=None) -> Figure:
+    """Distribution of one issue's agreed value, with the no-deal value marked."""
+    figure, ax = figure_and_axes(ax)
+    spec = scenario.issues[issue]
+    deals = table.loc[table["agreed"], f"issue.{issue}"]
+    if len(deals):
+        sns.histplot(x=deals, ax=ax, stat="percent", bins=40, color=ENDING_COLOURS["agreement"])
+    ax.axvline(
+        np.mean(support(spec.no_deal)),
+        color=ENDING_COLOURS["deadline"],
+        linestyle="--",
+        label="no-deal value",
+    )
+    ax.set_xlim(*spec.bounds)
+    ax.set(xlabel=spec.unit, ylabel="% of deals", title=spec.label)
+    ax.legend(loc="upper left")
+    return figure
+
+
+def plot_issue_outcomes(table: pd.DataFrame, scenario: Scenario) -> Figure:
+    """One panel per issue: the distribution of agreed values among deals."""
+    count = len(scenario.issues)
+    figure = Figure(figsize=(5 * count, 4.2), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, count))
+    for ax, issue in zip(axes, scenario.issues, strict=True):
+        plot_issue_outcome(table, scenario, issue, ax=ax)
+    deals = int(table["agreed"].sum())
+    figure.suptitle(f"{scenario.name}: outcome of each issue among {deals:,} deals")
+    return figure
+
+
+def timing_table(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Share of runs ending at each meeting day, by ending (tidy: day, ended_by, percent)."""
+    days = (table["end_date"] - pd.Timestamp(scenario.calendar.start)).dt.days
+    counts = (
+        pd.DataFrame({"day": days, "ended_by": table["ended_by"]})
+        .groupby(["day", "ended_by"], observed=True)
+        .size()
+        .rename("runs")
+        .reset_index()
+    )
+    counts["percent"] = 100 * counts["runs"] / len(table)
+    return counts
+
+
+def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
+    """When runs ended, against the calendar, with the deadline marked."""
+    figure, ax = figure_and_axes(ax, size=(8, 4.5))
+    data = timing_table(table, scenario)
+    pivot = data.pivot_table(index="day", columns="ended_by", values="percent", observed=True)
+    pivot = pivot.reindex(columns=[e for e in ENDINGS if e in pivot.columns]).fillna(0)
+    bottom = np.zeros(len(pivot))
+    for ending in pivot.columns:
+        ax.bar(
+            pivot.index,
+            pivot[ending],
+            bottom=bottom,
+            width=2.5,
+            label=ENDING_LABELS[ending],
+            color=ENDING_COLOURS[ending],
+        )
+        bottom += pivot[ending].to_numpy()
+    start = scenario.calendar.start
+    deadline_day = (scenario.calendar.deadline - start).days
+    ax.axvline(deadline_day, color="black", linestyle="--", label="deadline (before extension)")
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda day, _: (start + dt.timedelta(days=int(day))).strftime("%d %b"))
+    )
+    ax.set(
+        xlabel="meeting date",
+        ylabel="% of runs ending at this meeting",
+        title=f"{scenario.name}: when the talks ended",
+    )
+    ax.legend()
+    return figure
+
+
+def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
+    """Both sides' utilities per run, with the mean reservation point and bargaining solutions."""
+    figure, ax = figure_and_axes(ax, size=(6, 6))
+    first, second = scenario.negotiators
+    sample = table.sample(min(len(table), SCATTER_POINTS), random_state=0)
+    sns.scatterplot(
+        data=sample,
+        x=f"utility.{first}",
+        y=f"utility.{second}",
+        hue="ended_by",
+        palette=ENDING_COLOURS,
+        hue_order=[ending for ending in ENDINGS if (sample["ended_by"] == ending).any()],
+        s=8,
+        alpha=0.5,
+        linewidth=0,
+        ax=ax,
+    )
+    points = {
+        "reservation": ("X", "mean reservation point"),
+        "nash": ("*", "mean Nash solution"),
+        "kalai_smorodinsky": ("P", "mean Kalai-Smorodinsky solution"),
+    }
+    for prefix, (marker, label) in points.items():
+        if f"{prefix}.{first}" in table:
+            x, y = table[f"{prefix}.{first}"].mean(), table[f"{prefix}.{second}"].mean()
+            ax.scatter(x, y, marker=marker, s=180, color="black", label=label, zorder=3)
+    labels = {party: spec.label for party, spec in scenario.negotiators.items()}
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel=f"{labels[first]} utility (0-1)",
+        ylabel=f"{labels[second]} utility (0-1)",
+        title=f"{scenario.name}: utilities per run",
+    )
+    ax.legend(loc="lower left", fontsize="small")
+    return figure
+
+
+def endings_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Share of runs by ending, with Wilson 95% intervals (tidy: ended_by, share, low, high)."""
+    counts = table["ended_by"].value_counts().reindex(ENDINGS, fill_value=0)
+    counts = counts[(counts > 0) | (counts.index != "not_ratified")]
+    rows = []
+    for ending, count in counts.items():
+        low, high = proportion_interval(int(count), len(table))
+        rows.append({"ended_by": ending, "share": count / len(table), "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def plot_deal_probability(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
+    """Probability of a deal, of no deal at the deadline and of breakdown, with 95% intervals."""
+    figure, ax = figure_and_axes(ax, size=(6, 4.5))
+    data = endings_table(table)
+    percent = 100 * data[["share", "low", "high"]]
+    ax.bar(
+        data["ended_by"].map(ENDING_LABELS),
+        percent["share"],
+        color=[ENDING_COLOURS[e] for e in data["ended_by"]],
+        yerr=[percent["share"] - percent["low"], percent["high"] - percent["share"]],
+        capsize=6,
+    )
+    for x, share in enumerate(percent["share"]):
+        ax.annotate(
+            f"{share:.1f}%", (x, share), xytext=(0, 8), textcoords="offset points", ha="center"
+        )
+    ax.set(
+        ylim=(0, 105),
+        ylabel="% of runs (95% interval)",
+        xlabel="how the talks ended",
+        title=f"{scenario.name}: deal probability ({len(table):,} runs)",
+    )
+    return figure
+
+
+def all_charts(table: pd.DataFrame, scenario: Scenario) -> dict[str, Figure]:
+    """The standard charts of a batch, by file name."""
+    return {
+        "issue_outcomes.png": plot_issue_outcomes(table, scenario),
+        "agreement_timing.png": plot_agreement_timing(table, scenario),
+        "utilities.png": plot_utilities(table, scenario),
+        "deal_probability.png": plot_deal_probability(table, scenario),
+    }

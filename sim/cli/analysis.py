@@ -1,0 +1,181 @@
+"""The analysis commands of ``negsim``: ``compare``, ``sweep``, ``sensitivity`` and ``report``.
+
+``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
+taking the parsed arguments and returning the exit status. Mistakes a user can make raise
+``UsageError`` (or ``ScenarioError``), which the main command line prints as one line with exit
+status 2. The simulation and plotting libraries are imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.cli.arguments import count, seed
+from sim.errors import UsageError
+
+MAX_SAMPLES = 1 << 20
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``compare``, ``sweep``, ``sensitivity`` and ``report`` to ``negsim``'s subcommands."""
+    compare = subparsers.add_parser(
+        "compare",
+        help="compare result folders of negsim run: charts, differences, report",
+        description="Compare result folders of negsim run against the first one: overlaid "
+        "charts, a table of differences with bootstrap 95% intervals and tests "
+        "(comparison.md) and report.html.",
+    )
+    compare.add_argument(
+        "directories",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="result folders of negsim run (at least two); the first is the reference",
+    )
+    compare.add_argument(
+        "--out", type=Path, help="output folder (default: results/compare-<a>-vs-<b>/)"
+    )
+    compare.add_argument("--force", action="store_true", help="replace the output folder")
+    compare.add_argument("--no-report", action="store_true", help="do not write report.html")
+    compare.set_defaults(handler=compare_command)
+
+    sweep = subparsers.add_parser(
+        "sweep",
+        help="run a scenario over a grid of parameter values",
+        description="Run one batch per combination of the --set values and chart the deal "
+        "probability and the issues against them.",
+    )
+    sweep.add_argument("scenario", type=Path, help="scenario YAML file")
+    sweep.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2,...",
+        help="a dotted path into the scenario and its values, e.g. "
+        "calendar.extension.probability=0,0.5,1 or "
+        "'negotiators.us.strategy.beta={dist: uniform, low: 0.1, high: 0.3},0.5' (repeatable)",
+    )
+    sweep.add_argument(
+        "--runs", type=count("runs"), help="runs per grid point (default: scenario's)"
+    )
+    sweep.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
+    sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<name>/)")
+    sweep.add_argument("--force", action="store_true", help="replace the output folder")
+    sweep.set_defaults(handler=sweep_command)
+
+    sensitivity = subparsers.add_parser(
+        "sensitivity",
+        help="Sobol indices: which uncertain parameters drive the outcomes",
+        description="Sobol sensitivity analysis (Saltelli design, SALib) of the scenario's "
+        "uncertain parameters for the deal probability, each issue and each side's utility.",
+    )
+    sensitivity.add_argument("scenario", type=Path, help="scenario YAML file")
+    sensitivity.add_argument(
+        "--samples",
+        type=count("samples", 1, MAX_SAMPLES),
+        help="base samples N, rounded up to a power of two; N * (parameters + 2) runs "
+        "(default: 1024)",
+    )
+    sensitivity.add_argument("--seed", type=seed, help="seed (default: the scenario's)")
+    sensitivity.add_argument(
+        "--out", type=Path, help="output folder (default: results/sensitivity-<name>/)"
+    )
+    sensitivity.add_argument("--force", action="store_true", help="replace the output folder")
+    sensitivity.set_defaults(handler=sensitivity_command)
+
+    report = subparsers.add_parser(
+        "report",
+        help="write a self-contained report.html into a result folder",
+        description="Write report.html (charts embedded, no network needed) into a folder "
+        "written by negsim run, compare, sweep or sensitivity.",
+    )
+    report.add_argument(
+        "directory",
+        type=Path,
+        metavar="DIR",
+        help="a folder written by run, compare, sweep or sensitivity",
+    )
+    report.set_defaults(handler=report_command)
+
+
+def compare_command(arguments: argparse.Namespace) -> int:
+    """``negsim compare DIR_A DIR_B [...] [--out DIR] [--force] [--no-report]``."""
+    from sim.pipelines.compare import compare
+
+    started = time.perf_counter()
+    result = compare(
+        arguments.directories,
+        arguments.out,
+        force=arguments.force,
+        report=not arguments.no_report,
+    )
+    print(result.text)
+    _wrote(result.directory, started)
+    return 0
+
+
+def sweep_command(arguments: argparse.Namespace) -> int:
+    """``negsim sweep SCENARIO --set PATH=V1,V2,... [--runs N] [--seed S] [--out DIR]``."""
+    from sim.pipelines.sweep import parse_setting, sweep
+
+    settings: dict[str, list] = {}
+    for text in arguments.settings:
+        path, values = parse_setting(text)
+        if path in settings:
+            raise UsageError(f"--set {path} is given twice; list all its values in one --set")
+        settings[path] = values
+    started = time.perf_counter()
+    result = sweep(
+        arguments.scenario,
+        settings,
+        runs=arguments.runs,
+        seed=arguments.seed,
+        out=arguments.out,
+        force=arguments.force,
+    )
+    print(result.text)
+    _wrote(result.directory, started)
+    return 0
+
+
+def sensitivity_command(arguments: argparse.Namespace) -> int:
+    """``negsim sensitivity SCENARIO [--samples N] [--seed S] [--out DIR] [--force]``."""
+    from sim.pipelines.sensitivity import DEFAULT_SAMPLES, sensitivity
+
+    started = time.perf_counter()
+    result = sensitivity(
+        arguments.scenario,
+        samples=arguments.samples or DEFAULT_SAMPLES,
+        seed=arguments.seed,
+        out=arguments.out,
+        force=arguments.force,
+    )
+    print(result.text)
+    _wrote(result.directory, started)
+    return 0
+
+
+def report_command(arguments: argparse.Namespace) -> int:
+    """``negsim report DIR``."""
+    from sim.report.html import write_report
+
+    path = write_report(arguments.directory)
+    print(f"Wrote {path}")
+    return 0
+
+
+def _wrote(directory: Path, started: float) -> None:
+    print(f"Wrote {directory}/ in {time.perf_counter() - started:.1f} s.")
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "compare": compare_command,
+    "sweep": sweep_command,
+    "sensitivity": sensitivity_command,
+    "report": report_command,
+}
+"""The handler of each command, by name."""

@@ -1,0 +1,204 @@
+"""The ``negsim`` command line: ``run``, ``validate``, ``trace`` and the analysis commands.
+
+The analysis commands (``compare``, ``sweep``, ``sensitivity``, ``report``) live in
+``sim.cli.analysis``.
+
+Mistakes a user can make (a bad scenario file, a bad option, an output folder that exists) are
+reported in one short message on standard error with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from sim.batch.engines import ENGINES
+from sim.cli.analysis import HANDLERS, add_commands
+from sim.cli.arguments import count, seed
+from sim.errors import Interrupted, ScenarioError, UsageError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``negsim``."""
+    parser = argparse.ArgumentParser(
+        prog="negsim",
+        description="Monte Carlo simulation of bilateral multi-issue negotiations.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a Monte Carlo batch of a scenario")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("--runs", type=count("runs"), help="number of runs (default: the scenario's)")
+    run.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
+    run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>/)")
+    run.add_argument("--force", action="store_true", help="replace the output folder if it exists")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="where chunks run: a local process pool (process), this process (inprocess) or a "
+        "Dask cluster (dask); auto = process pool, or this process for a one-chunk batch",
+    )
+    run.add_argument(
+        "--workers", type=count("workers", 1, 1024), help="worker processes (default: one per core)"
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="address of a running Dask scheduler (implies --engine dask); without it, "
+        "--engine dask starts a local cluster on 127.0.0.1",
+    )
+    run.add_argument(
+        "--resume", action="store_true", help="finish an interrupted batch with the same settings"
+    )
+    run.add_argument(
+        "--chunk-runs",
+        type=count("runs per chunk"),
+        default=None,
+        metavar="N",
+        help="runs simulated side by side per chunk (default 25,000); part of the seeding, "
+        "so a different value gives different draws",
+    )
+    run.add_argument(
+        "--trace-rounds",
+        type=count("traced runs", 0),
+        default=0,
+        metavar="K",
+        help="also write rounds.parquet with every round of the first K runs",
+    )
+
+    trace = commands.add_parser(
+        "trace", help="replay one run of a batch round by round, with a chart"
+    )
+    trace.add_argument("scenario", type=Path, help="scenario YAML file")
+    trace.add_argument("--seed", type=seed, help="master seed of the batch (default: scenario's)")
+    trace.add_argument("--run", type=count("run index", 0), default=0, help="which run (default 0)")
+    trace.add_argument("--runs", type=count("runs"), help="batch size (default: the scenario's)")
+    trace.add_argument("--out", type=Path, help="output folder (default: results/<name>-run-<I>/)")
+    trace.add_argument(
+        "--force", action="store_true", help="replace the output folder if it exists"
+    )
+
+    validate = commands.add_parser("validate", help="check scenario files")
+    validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    add_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``negsim`` console script; returns the exit status."""
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.version:
+        from sim import __version__
+
+        print(f"negsim {__version__}")
+        return 0
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        handlers = {"run": _run, "trace": _trace, "validate": _validate, **HANDLERS}
+        return handlers[arguments.command](arguments)
+    except (ScenarioError, UsageError) as error:
+        print(f"negsim: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Interrupted as error:
+        print(f"negsim: {error}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("negsim: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    from sim.analysis.summary import describe
+    from sim.batch.chunks import DEFAULT_CHUNK_RUNS
+    from sim.batch.engines import make_engine
+    from sim.pipelines.run import run_scenario
+    from sim.scenario.loading import load_scenario
+
+    loaded = load_scenario(arguments.scenario)
+    runs = arguments.runs or loaded.scenario.runs
+    chunk_runs = arguments.chunk_runs or DEFAULT_CHUNK_RUNS
+    engine = make_engine(
+        arguments.engine, arguments.workers, arguments.scheduler, -(-runs // chunk_runs)
+    )
+    started = time.perf_counter()
+    result = run_scenario(
+        loaded,
+        runs=runs,
+        seed=arguments.seed,
+        out=arguments.out,
+        force=arguments.force,
+        resume=arguments.resume,
+        engine=engine,
+        trace_rounds=arguments.trace_rounds,
+        progress=not arguments.quiet,
+        chunk_runs=chunk_runs,
+    )
+    seconds = time.perf_counter() - started
+    if not arguments.quiet:
+        print(describe(result.summary))
+        print(
+            f"Wrote {result.directory}/ ({result.summary['runs']:,} runs in {seconds:.1f} s, "
+            f"{engine.name} engine, {engine.workers} worker{'s' if engine.workers > 1 else ''})."
+        )
+    return 0
+
+
+def _trace(arguments: argparse.Namespace) -> int:
+    from sim.analysis.trace import trace_run
+    from sim.batch.storage import provenance, save_figures, staged_folder, write_text
+    from sim.charts.trace import plot_trace
+    from sim.scenario.loading import load_scenario
+
+    loaded = load_scenario(arguments.scenario)
+    spec = loaded.scenario
+    seed_value = spec.seed if arguments.seed is None else arguments.seed
+    trace = trace_run(spec, seed_value, arguments.run, arguments.runs)
+    out = arguments.out or Path("results") / f"{spec.name}-run-{arguments.run}"
+    manifest = {
+        **provenance(),
+        "scenario_files": [str(p) for p in loaded.files],
+        "scenario_sha256": loaded.sha256,
+        "seed": seed_value,
+        "run": arguments.run,
+        "runs": arguments.runs or spec.runs,
+    }
+    with staged_folder(out, manifest, arguments.force) as folder:
+        write_text(folder / "rounds.csv", trace.rounds.to_csv(index=False))
+        save_figures({"trace.png": plot_trace(trace)}, folder)
+    print(trace.rounds.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    outcome = trace.outcome
+    print(
+        f"Run {arguments.run} ended by {outcome['ended_by']} in round {outcome['end_round']}; "
+        f"wrote {out}/ (trace.png, rounds.csv)."
+    )
+    return 0
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    from sim.scenario.loading import load_scenario
+
+    failed = False
+    for path in arguments.scenarios:
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as error:
+            print(f"negsim: error: {error}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"{path}: ok ({loaded.scenario.name})")
+    return EXIT_USAGE if failed else 0

@@ -1,0 +1,233 @@
+"""The negotiation as a Mesa model: one step is one round of alternating offers in every run."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import mesa
+import numpy as np
+
+from sim.maths.calendar import last_round, round_day
+from sim.maths.solutions import solution_columns
+from sim.model.agents import Negotiator
+from sim.model.events import EventSchedule
+from sim.model.parameters import Parameters, stream
+from sim.model.third_parties import Legislature, Retaliator
+from sim.scenario.schema import Retaliation, Scenario
+
+
+class Ending(IntEnum):
+    """How a run ended."""
+
+    RUNNING = 0
+    AGREEMENT = 1
+    DEADLINE = 2
+    BREAKDOWN = 3
+    NOT_RATIFIED = 4
+
+
+class NegotiationModel(mesa.Model):
+    """Alternating offers between two negotiators over a calendar with a deadline, for N runs.
+
+    In round ``t`` the proposer (the first proposer in even rounds, the other in odd rounds) offers
+    a package; the responder accepts or not. After a rejection the talks may break down (per-round
+    risk). When the last round before the deadline passes without agreement, the deadline is
+    extended with the scenario's probability (once); otherwise the issues' ``no_deal`` values apply.
+    Runs that have ended are masked; the model stops when every run has ended.
+
+    Args:
+        scenario: A validated scenario.
+        runs: Number of runs simulated side by side (1 for a single inspectable run).
+        seed: Seed of this group of runs: an int or a ``numpy.random.SeedSequence``.
+        parameters: Parameter values to use instead of drawing them from the scenario's
+            distributions (e.g. a sensitivity-analysis design); must hold ``runs`` runs.
+        trace_runs: Record every round of the first ``trace_runs`` runs (see ``trace()``).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        runs: int,
+        seed: int | np.random.SeedSequence = 0,
+        parameters: Parameters | None = None,
+        trace_runs: int = 0,
+    ):
+        seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        super().__init__(rng=stream(seed, "model"))
+        self.scenario = scenario
+        self.runs = runs
+        self.parameters = parameters or Parameters(scenario, runs, seed)
+        self.trace_runs = min(trace_runs, runs)
+        self.trace_rows: list[dict[str, np.ndarray]] = []
+        self.issue_names = tuple(scenario.issues)
+        bounds = np.array([issue.bounds for issue in scenario.issues.values()], dtype=float)
+        self.low, self.high = bounds[:, 0], bounds[:, 1]
+        self.no_deal = np.column_stack(
+            [self.parameters.array(f"issues.{name}.no_deal") for name in self.issue_names]
+        )
+        calendar = scenario.calendar
+        self.interval = self.parameters.array("calendar.meeting_interval_days")
+        days_to_deadline = (calendar.deadline - calendar.start).days
+        self.deadline_round = last_round(days_to_deadline, self.interval)
+        self.last_round = self.deadline_round.copy()
+        extension_days = self.parameters.array("calendar.extension.days")
+        self.extension_rounds = (
+            last_round(days_to_deadline + extension_days, self.interval) - self.deadline_round
+        )
+        self.extension_granted = self.rng.random(runs) < self.parameters.array(
+            "calendar.extension.probability"
+        )
+        self.breakdown_probability = self.parameters.array("protocol.breakdown_probability")
+        self.rapport = self.parameters.array("events.rapport").copy()
+
+        first = scenario.protocol.first_proposer
+        order = [first, *(party for party in scenario.negotiators if party != first)]
+        self.negotiators = [
+            Negotiator(self, party, scenario.negotiators[party], self.parameters) for party in order
+        ]
+        self.negotiators[0].opponent, self.negotiators[1].opponent = self.negotiators[::-1]
+        self.negotiators[0].proposes_first = True
+        self.events = EventSchedule(self, self.parameters, seed)
+        self.retaliators, self.legislatures = [], []
+        for name, spec in scenario.third_parties.items():
+            if isinstance(spec, Retaliation):
+                self.retaliators.append(Retaliator(self, name, spec, self.parameters, seed))
+            else:
+                self.legislatures.append(Legislature(self, name, spec, self.parameters))
+
+        self.round = 0
+        self.changes = 0
+        """Counts changes of the game during the talks (extensions, summits, shocks)."""
+        self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
+        self.end_round = np.full(runs, -1, dtype=np.int64)
+        self.extended = np.zeros(runs, dtype=bool)
+        self.outcome = self.no_deal.copy()
+        self.proposer_of_deal = np.full(runs, -1, dtype=np.int8)
+
+    @property
+    def active(self) -> np.ndarray:
+        """True for the runs still negotiating."""
+        return self.ending == Ending.RUNNING
+
+    def step(self) -> None:
+        """One round in every active run: offer, answer, then breakdown and deadline checks."""
+        t = self.round
+        proposer = self.negotiators[t % 2]
+        responder = self.negotiators[(t + 1) % 2]
+        active = self.active
+        self.events.apply(t, active)
+        offers = proposer.propose(t)
+        responder.observe(offers, active)
+        accepted = active & responder.respond(offers, t)
+        if self.trace_runs:
+            self._record(t, proposer, offers, accepted, active)
+        ratified = accepted.copy()
+        for legislature in self.legislatures:
+            ratified &= legislature.ratifies(offers)
+        self.outcome[ratified] = offers[ratified]
+        self.proposer_of_deal[ratified] = t % 2
+        self._end(ratified, Ending.AGREEMENT)
+        self._end(accepted & ~ratified, Ending.NOT_RATIFIED)
+
+        broke = self.active & (self.rng.random(self.runs) < self.breakdown_probability)
+        self._end(broke, Ending.BREAKDOWN)
+
+        at_deadline = self.active & (t >= self.last_round)
+        extend = at_deadline & self.extension_granted & ~self.extended & (self.extension_rounds > 0)
+        if extend.any():
+            runs = np.flatnonzero(extend)
+            for negotiator in self.negotiators:
+                negotiator.hold_concession(runs, t)
+            self.last_round[runs] += self.extension_rounds[runs]
+            self.extended[runs] = True
+            self.changes += 1
+        self._end(at_deadline & ~extend, Ending.DEADLINE)
+
+        self.round += 1
+        self.running = bool(self.active.any())
+
+    def _record(self, t: int, proposer, offers, accepted, active) -> None:
+        """Keep this round's offer and answer in the traced runs that were still negotiating."""
+        runs = np.flatnonzero(active[: self.trace_runs])
+        row = {
+            "run": runs,
+            "round": np.full(len(runs), t),
+            "proposer": np.full(len(runs), proposer.party, dtype=object),
+            "accepted": accepted[runs],
+        }
+        for index, name in enumerate(self.issue_names):
+            row[f"offer.{name}"] = offers[runs, index]
+        for negotiator in self.negotiators:
+            row[f"utility.{negotiator.party}"] = negotiator.utility(offers)[runs]
+        self.trace_rows.append(row)
+
+    def trace(self) -> dict[str, np.ndarray]:
+        """One row per round of each traced run: the offer on the table and whether it was taken.
+
+        Columns: ``run`` (index within this model), ``round``, ``proposer``, ``accepted``,
+        ``offer.<issue>`` (the offer, in the issue's unit) and ``utility.<party>`` (each side's
+        utility of the offer).
+        """
+        if not self.trace_rows:
+            return {}
+        return {
+            key: np.concatenate([row[key] for row in self.trace_rows]) for key in self.trace_rows[0]
+        }
+
+    def release(self) -> None:
+        """Let the model be garbage-collected once its results are read.
+
+        Mesa 3.3 keeps a reference to every model in ``mesa.Agent._ids`` (mesa issue #3179, fixed
+        in later Mesa releases, which need Python 3.12), so a batch of many chunks would
+        otherwise keep every chunk's arrays in memory.
+        """
+        for agent in list(self.agents):
+            agent.remove()
+        mesa.Agent._ids.pop(self, None)
+
+    def _end(self, runs: np.ndarray, ending: Ending) -> None:
+        self.ending[runs] = ending
+        self.end_round[runs] = self.round
+
+    def results(self) -> dict[str, np.ndarray]:
+        """One column per outcome field, one row per run (``sim.columns`` says what each means)."""
+        agreed = self.ending == Ending.AGREEMENT
+        start = np.datetime64(self.scenario.calendar.start, "D")
+        end_day = round_day(self.end_round, self.interval)
+        end_date = start + end_day.astype("timedelta64[D]")
+        delay = self.end_round + ~agreed  # no deal takes effect one round after the last one
+        columns = {
+            "agreed": agreed,
+            "ended_by": np.array([e.name.lower() for e in Ending])[self.ending],
+            "end_round": self.end_round,
+            "end_date": end_date,
+            "agreement_date": np.where(agreed, end_date, np.datetime64("NaT")),
+            "days_before_deadline": (
+                (self.scenario.calendar.deadline - self.scenario.calendar.start).days - end_day
+            ),
+            "rounds_before_deadline": self.deadline_round - self.end_round,
+            "extended": self.extended,
+            "deal_proposed_by": np.where(
+                agreed,
+                np.array([n.party for n in self.negotiators], dtype=object)[self.proposer_of_deal],
+                None,
+            ),
+        }
+        for index, name in enumerate(self.issue_names):
+            columns[f"issue.{name}"] = self.outcome[:, index]
+        losses = {negotiator.party: 0.0 for negotiator in self.negotiators}
+        for retaliator in self.retaliators:
+            retaliated = retaliator.react(self.outcome)
+            columns[f"retaliated.{retaliator.name}"] = retaliated
+            losses[retaliator.target] = losses[retaliator.target] + retaliated * retaliator.cost
+        for negotiator in self.negotiators:
+            outside = np.where(agreed, 0.0, negotiator.outside_option)
+            value = negotiator.utility(self.outcome) + outside - losses[negotiator.party]
+            columns[f"utility.{negotiator.party}"] = value
+            columns[f"reservation.{negotiator.party}"] = negotiator.reservation
+            columns[f"discounted_utility.{negotiator.party}"] = value * negotiator.discount**delay
+        columns |= self.events.columns()
+        columns |= solution_columns(*self.negotiators, self)
+        for path, values in self.parameters.drawn.items():
+            columns[f"drawn.{path}"] = values
+        return columns

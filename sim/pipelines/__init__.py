@@ -1,0 +1,1 @@
+"""One function per command: load, run or analyse, chart, write the output folder."""

@@ -1,0 +1,161 @@
+"""A batch from scenario file to result folder: simulate, store, summarise, chart, write."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
+from sim.batch.engines import InProcessEngine, chunk_task
+from sim.batch.storage import (
+    Staging,
+    check_destination,
+    manifest,
+    read_head,
+    save_figures,
+    write_json,
+)
+from sim.errors import Interrupted
+from sim.scenario.loading import LoadedScenario, load_scenario
+
+DEFAULT_RESULTS = Path("results")
+CHART_RUNS = 200_000
+"""Charts are drawn from the first runs of a batch, at most this many (runs are i.i.d.)."""
+
+
+@dataclass
+class BatchResult:
+    """What a batch produced.
+
+    Attributes:
+        directory: The folder the files were written to.
+        summary: The summary (as in ``summary.json``).
+    """
+
+    directory: Path
+    summary: dict[str, Any]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The runs table, read from ``runs.parquet``."""
+        return pd.read_parquet(self.directory / "runs.parquet")
+
+
+def run_scenario(
+    scenario: str | Path | LoadedScenario,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    resume: bool = False,
+    engine=None,
+    trace_rounds: int = 0,
+    progress: bool = False,
+    chunk_runs: int = DEFAULT_CHUNK_RUNS,
+) -> BatchResult:
+    """Run a Monte Carlo batch and write its result folder.
+
+    The folder (by default ``results/<scenario name>/``) receives ``runs.parquet``,
+    ``summary.json``, ``manifest.json``, the charts, and ``rounds.parquet`` when rounds are traced.
+
+    Args:
+        scenario: A scenario file, or a scenario loaded with ``load_scenario``.
+        runs: Number of runs; the scenario's ``runs`` when ``None``.
+        seed: Master seed; the scenario's ``seed`` when ``None``.
+        out: Output folder.
+        force: Replace ``out`` if it exists (otherwise refuse; resuming a batch started with
+            ``force`` replaces it too).
+        resume: Continue an interrupted batch with the same settings from its staging folder.
+        engine: Where chunks run (``sim.batch.engines``); in this process when ``None``.
+        trace_rounds: Also record every round of the first ``trace_rounds`` runs.
+        progress: Show a progress bar on the terminal.
+        chunk_runs: Runs simulated side by side in one model.
+
+    Returns:
+        The folder and the summary.
+
+    Raises:
+        ScenarioError: The scenario file is not valid.
+        UsageError: The output folder exists (without ``force``) or cannot be written.
+    """
+    from sim.analysis.summary import summarise
+    from sim.charts.run import all_charts
+
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    spec = loaded.scenario
+    runs = spec.runs if runs is None else runs
+    seed = spec.seed if seed is None else seed
+    directory = Path(out) if out is not None else DEFAULT_RESULTS / spec.name
+    staged = Staging.path_for(directory)
+    check_destination(directory, force or (resume and staged.exists()))
+    engine = engine or InProcessEngine()
+    job = {
+        "scenario_sha256": loaded.sha256,
+        "seed": seed,
+        "runs": runs,
+        "chunk_runs": chunk_runs,
+        "trace_rounds": trace_rounds,
+    }
+    staging = Staging(directory, manifest(loaded, job, engine), resume)
+    chunks = plan_chunks(runs, chunk_runs)
+    done = staging.done()
+    todo = [chunk for chunk in chunks if chunk.index not in done]
+    try:
+        with _progress(progress, runs) as advance, engine:
+            advance(sum(chunk.runs for chunk in chunks if chunk.index in done))
+            for result in engine.map(chunk_task(spec, seed, trace_rounds), todo):
+                staging.write_chunk(result)
+                advance(result.chunk.runs)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"interrupted after {len(staging.done())} of {len(chunks)} chunks; {directory} is "
+            f"unchanged. The finished chunks are in {staging.path}: rerun the same command with "
+            "--resume to finish the batch"
+        ) from None
+    staging.join_chunks(len(chunks))
+    summary = summarise(staging.path / "runs.parquet", spec)
+    write_json(staging.path / "summary.json", summary)
+    sample = read_head(staging.path / "runs.parquet", CHART_RUNS)
+    save_figures(all_charts(sample, spec), staging.path)
+    staging.commit()
+    return BatchResult(directory, summary)
+
+
+@contextmanager
+def _progress(enabled: bool, total: int):
+    """Yield a callback that advances a progress bar with runs per second and time left."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda runs: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TextColumn("[cyan]{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("runs", total=total, rate="")
+
+        def advance(runs: int) -> None:
+            bar.advance(task, runs)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f} runs/s" if speed else "")
+
+        yield advance

@@ -1,0 +1,44 @@
+"""AC_next: accept what is at least as good as what I would offer next."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from sim.params.numbers import Number
+from sim.players.acceptance.base import TIE, AcceptanceParameters, AcceptanceRule, OfferContext
+
+
+class NextOfferParameters(AcceptanceParameters):
+    """YAML keys of ``next``: accept when ``scale * offered + margin >= next own offer``."""
+
+    name: Literal["next"]
+    scale: Number(gt=0) = 1.0
+    margin: Number(ge=-1, le=1) = 0.0
+
+
+class NextOffer(AcceptanceRule):
+    """Accept an offer worth at least my next offer; at the last round, at least no deal.
+
+    Both comparisons are in present value: the next offer, or no deal after the last round,
+    would come one round later, so they count ``discount`` times their utility.
+
+    Names:
+        - AC_next(alpha, beta): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in
+          automated negotiation", ACAN 2011 / Complex Automated Negotiations (Springer 2013).
+    """
+
+    name = "next"
+    citation = "Baarslag, Hindriks & Jonker (2011), Acceptance conditions in automated negotiation"
+    parameters = NextOfferParameters
+
+    def __init__(self, scale=1.0, margin=0.0):
+        self.scale = scale
+        self.margin = margin
+
+    def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
+        offered, discount = context.offered_utility + TIE, context.discount
+        good_enough = self.scale * offered + self.margin >= discount * context.next_target
+        last_chance = context.last_round & (offered >= discount * context.reservation)
+        return good_enough | last_chance

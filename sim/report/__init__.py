@@ -1,0 +1,1 @@
+"""Text from numbers: display tables, plain-language accounts, Markdown and the HTML report."""

@@ -1,0 +1,280 @@
+"""Reading scenario files: safe YAML, line numbers for every field, ``extends:``, validation.
+
+Every mistake becomes a ``ScenarioError`` whose problems name the file, the line, the dotted field
+path and what was expected. Only PyYAML's safe loader is used; file size and the number of YAML
+nodes (aliases included) and their nesting are bounded, so a "billion laughs" file or an alias
+inside itself is refused rather than expanded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import reprlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.schema import Scenario, consistency_problems, did_you_mean, schema_fields
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 100_000
+MAX_DEPTH = 32
+MAX_EXTENDS_DEPTH = 16
+
+Location = tuple[Path, int]
+
+
+@dataclass
+class LoadedScenario:
+    """A validated scenario together with where it came from.
+
+    Attributes:
+        scenario: The typed, validated scenario.
+        resolved: The merged YAML data (after ``extends:``) that was validated.
+        files: The scenario file first, then the files it extends, in order.
+        sha256: Hash of the bytes of those files, in that order.
+    """
+
+    scenario: Scenario
+    resolved: dict[str, Any]
+    files: list[Path]
+    sha256: str
+
+
+@dataclass
+class _Document:
+    data: dict[str, Any]
+    lines: dict[tuple[str, ...], Location] = field(default_factory=dict)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read, merge and validate a scenario file.
+
+    Args:
+        path: A YAML scenario file.
+
+    Returns:
+        The validated scenario with its provenance.
+
+    Raises:
+        ScenarioError: The file cannot be read or is not a valid scenario.
+    """
+    path = Path(path)
+    files: list[Path] = []
+    document = _resolve(path, files, chain=())
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    try:
+        scenario = Scenario.model_validate(document.data)
+    except ValidationError as error:
+        raise ScenarioError(_problems(error, document, path)) from None
+    problems = consistency_problems(scenario)
+    if problems:
+        raise ScenarioError(
+            [_problem(document, path, tuple(where.split(".")), text) for where, text in problems]
+        )
+    return LoadedScenario(scenario, document.data, files, digest.hexdigest())
+
+
+def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Document:
+    """Read ``path`` and merge it over the file it ``extends``, if any."""
+    document = _read(path)
+    files.append(path)
+    parent = document.data.pop("extends", None)
+    if parent is None:
+        return document
+    where = document.lines.get(("extends",), (path, None))
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(
+            [Problem(*where, "extends", "expected the path of another scenario file")]
+        )
+    try:
+        parent_path = (path.parent / parent).resolve()
+        found = parent_path.is_file()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        message = f"{reprlib.repr(parent)} is not a usable file path ({reason})"
+        raise ScenarioError([Problem(*where, "extends", message)]) from None
+    if parent_path in (*chain, path.resolve()):
+        cycle = " -> ".join(str(p) for p in (*chain, path.resolve(), parent_path))
+        raise ScenarioError([Problem(*where, "extends", f"forms a cycle: {cycle}")])
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([Problem(*where, "extends", "too many levels of extends (16 at most)")])
+    if not found:
+        raise ScenarioError(
+            [Problem(*where, "extends", f"file {parent!r} not found (looked for {parent_path})")]
+        )
+    base = _resolve(parent_path, files, (*chain, path.resolve()))
+    return _Document(_merge(base.data, document.data), {**base.lines, **document.lines})
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge mappings: keys of ``override`` win; lists and scalars are replaced whole.
+
+    A mapping that names a new kind of thing replaces the old one whole: a distribution (it has
+    ``dist``) or a strategy or acceptance block with a different ``name``.
+    """
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not _replaces(value, old):
+            merged[key] = _merge(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _replaces(value: dict[str, Any], old: dict[str, Any]) -> bool:
+    return "dist" in value or ("name" in value and value.get("name") != old.get("name"))
+
+
+def _read(path: Path) -> _Document:
+    """Parse one YAML file into data plus the line of every field."""
+
+    def fail(message: str, line: int | None = None) -> ScenarioError:
+        return ScenarioError([Problem(path, line, "", message)])
+
+    try:
+        if not path.exists():
+            raise fail("no such file")
+        if not path.is_file():
+            raise fail("is not a file (expected a YAML scenario file)")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"is {size:,} bytes; a scenario file may have at most {MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise fail(f"cannot be read ({error.strerror or error})") from None
+    if b"\x00" in raw:
+        raise fail("is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(f"is not UTF-8 text (bad byte at offset {error.start})") from None
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise fail(
+            f"invalid YAML: {error.reason} (character #x{error.character:04x})", line
+        ) from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise fail("is empty; expected a scenario mapping (name:, calendar:, issues:, ...)")
+        lines: dict[tuple[str, ...], Location] = {}
+        _index_lines(node, (), path, lines, budget=[MAX_NODES])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        text = error.problem or error.context
+        if error.problem and "constructor for the tag" in error.problem:
+            text += " (only plain YAML is allowed: no language-specific tags)"
+        raise fail(f"invalid YAML: {text}", line) from None
+    except yaml.YAMLError as error:
+        raise fail(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise fail("nests lists or mappings too deeply", loader.get_mark().line + 1) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise fail(
+            f"expected a mapping of scenario fields at the top, got {type(data).__name__}", 1
+        )
+    return _Document(data, lines)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a line-numbered YAML error for a scalar it cannot convert.
+
+    Such scalars (``2025-02-30``, ``0x_``, ``!!int x``) make PyYAML raise plain Python errors.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError):
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{reprlib.repr(node.value)} is not a valid {kind}", node.start_mark
+            ) from None
+
+
+def _index_lines(node, path: tuple[str, ...], file: Path, lines: dict, budget: list[int]) -> None:
+    """Record the line of every mapping key, counting nodes to refuse alias bombs."""
+    budget[0] -= 1
+    problem = None
+    if budget[0] < 0:
+        problem = f"too many YAML nodes (more than {MAX_NODES:,}, aliases counted)"
+    elif len(path) > MAX_DEPTH:
+        problem = f"nested more than {MAX_DEPTH} levels deep (is an alias used inside itself?)"
+    if problem:
+        raise ScenarioError([Problem(file, node.start_mark.line + 1, ".".join(path), problem)])
+    lines[path] = (file, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            lines[child] = (file, key.start_mark.line + 1)
+            _index_lines(value, child, file, lines, budget)
+            lines[child] = (file, key.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*path, str(index)), file, lines, budget)
+
+
+def _problem(document: _Document, default: Path, path: tuple[str, ...], message: str) -> Problem:
+    """A problem located at the deepest part of ``path`` that the files mention."""
+    for depth in range(len(path), -1, -1):
+        if path[:depth] in document.lines:
+            file, line = document.lines[path[:depth]]
+            return Problem(file, line, ".".join(path), message)
+    return Problem(default, None, ".".join(path), message)
+
+
+def _problems(error: ValidationError, document: _Document, path: Path) -> list[Problem]:
+    """Pydantic's errors rewritten as problems a user can act on."""
+    problems = []
+    for item in error.errors():
+        loc = _data_path(document.data, item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            siblings = schema_fields(loc[:-1])
+            message = f"unknown key {loc[-1]!r}" + did_you_mean(loc[-1], siblings)
+            if siblings:
+                message += f" (allowed here: {', '.join(sorted(siblings))})"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        elif (
+            "input" in item
+            and item["type"] not in ("value_error",)
+            and not isinstance(item["input"], dict | list)
+        ):
+            message += f", got {reprlib.repr(item['input'])}"
+        problems.append(_problem(document, path, loc, message))
+    return problems[:20]
+
+
+def _data_path(data: Any, loc: tuple) -> tuple[str, ...]:
+    """The part of a pydantic error location that names keys of the YAML data.
+
+    Pydantic puts the tag of the union member it tried (``time_dependent``, ``uniform``...) into
+    locations; such parts are not keys of the data and are dropped. A last part that is not in the
+    data (a missing field) is kept.
+    """
+    path, node = [], data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
+            path.append(str(part))
+            node = node[part]
+        elif last or not isinstance(node, dict | list):
+            path.append(str(part))
+    return tuple(path)
