@@ -31,7 +31,7 @@ _EXPORTS = {
     "run_batch": "sim.batch.chunks",
     "run_scenario": "sim.pipelines.run",
     "summarise": "sim.analysis.summary",
-    "trace_run": "sim.analysis.trace",
+    "trace_run": "sim.pipelines.trace",
     "plot_trace": "sim.charts.trace",
 }
 _MODULES = {"charts": "sim.charts", "plots": "sim.charts"}

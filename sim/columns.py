@@ -1,4 +1,6 @@
-"""The columns of ``runs.parquet``: one row per run, one naming scheme, units stated.
+"""The columns of ``runs.parquet`` and the endings of a run: names only, no simulator.
+
+One row per run, one naming scheme, units stated.
 
 ``<issue>`` stands for an issue key of the scenario (``tariff``), ``<party>`` for a negotiator key
 (``us``), ``<path>`` for the dotted path of an uncertain parameter in the scenario.
@@ -7,6 +9,23 @@
 from __future__ import annotations
 
 import re
+from enum import IntEnum
+
+
+class Ending(IntEnum):
+    """How a run ended (``RUNNING`` while it has not)."""
+
+    RUNNING = 0
+    AGREEMENT = 1
+    DEADLINE = 2
+    BREAKDOWN = 3
+    NOT_RATIFIED = 4
+
+
+ENDING_NAMES = [ending.name.lower() for ending in Ending]
+"""The name of each ``Ending`` by its value, as written in the ``ended_by`` column."""
+ENDINGS = ENDING_NAMES[1:]
+"""The endings of a finished run, in the order tables and charts list them."""
 
 COLUMNS: dict[str, str] = {
     "run": "Index of the run in the batch (0 to runs - 1); with the manifest's seed and chunk size "

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.batch.chunks import ENDINGS
+from sim.columns import ENDINGS
 from sim.scenario.schema import Scenario
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -1,8 +1,7 @@
-"""One negotiation drawn round by round: its offers, the frontier and the bargaining solutions.
+"""One negotiation round by round: its offers, its frontier and the bargaining solutions.
 
-``trace_run(scenario, seed, run)`` replays run ``run`` of the batch with master seed ``seed``
-exactly as the batch simulated it (same draws, same rounds); ``sim.charts.trace.plot_trace``
-draws it.
+``sim.pipelines.trace.trace_run`` replays a run of a batch and builds its ``Trace`` here;
+``sim.charts.trace.plot_trace`` draws it.
 """
 
 from __future__ import annotations
@@ -12,12 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.batch.chunks import DEFAULT_CHUNK_RUNS, chunk_seed, plan_chunks
-from sim.errors import UsageError
-from sim.maths.bargaining import pareto_frontier_linear
 from sim.maths.calendar import round_day
-from sim.model.negotiation import NegotiationModel
 from sim.scenario.schema import Scenario
+
+INTERVAL = "calendar.meeting_interval_days"
 
 
 @dataclass
@@ -42,37 +39,24 @@ class Trace:
     parties: tuple[str, str]
 
 
-def trace_run(
-    scenario: Scenario,
-    seed: int,
-    run: int = 0,
-    runs: int | None = None,
-    chunk_runs: int = DEFAULT_CHUNK_RUNS,
+def trace_of(
+    scenario: Scenario, run: int, rounds: pd.DataFrame, outcome: pd.Series, frontier: np.ndarray
 ) -> Trace:
-    """Replay run ``run`` of the batch of ``runs`` runs with master seed ``seed``.
+    """The trace of run ``run`` from the traced rounds of its chunk and its row of the runs table.
 
-    The run's chunk is simulated whole, since its random draws depend on the chunk's size.
+    Args:
+        scenario: The scenario.
+        run: The run's index in its batch.
+        rounds: The rounds of the chunk's traced runs (``rounds.parquet`` columns).
+        outcome: The run's row of the runs table.
+        frontier: Its Pareto frontier, first proposer first.
     """
-    runs = scenario.runs if runs is None else runs
-    if not 0 <= run < runs:
-        raise UsageError(f"run must be between 0 and {runs - 1} for a batch of {runs:,} runs")
-    chunk = plan_chunks(runs, chunk_runs)[run // chunk_runs]
-    local = run - chunk.start
-    model = NegotiationModel(scenario, chunk.runs, chunk_seed(seed, chunk), trace_runs=local + 1)
-    model.run_model()
-    rounds = pd.DataFrame(model.trace())
-    rounds = rounds[rounds["run"] == local].drop(columns="run").reset_index(drop=True)
+    rounds = rounds[rounds["run"] == run].drop(columns="run").reset_index(drop=True)
+    rounds["proposer"] = rounds["proposer"].astype(object)
+    interval = outcome.get(f"drawn.{INTERVAL}", scenario.calendar.meeting_interval_days)
+    days = round_day(rounds["round"].to_numpy(), interval)
     start = np.datetime64(scenario.calendar.start, "D")
-    days = round_day(rounds["round"].to_numpy(), model.interval[local])
     rounds.insert(1, "date", start + days.astype("timedelta64[D]"))
-    outcome = pd.Series({key: value[local] for key, value in model.results().items()})
-    first, second = model.negotiators
-    frontier = pareto_frontier_linear(
-        first.weights[local],
-        first.ideal[local],
-        second.weights[local],
-        second.ideal[local],
-        model.low,
-        model.high,
-    )
-    return Trace(scenario, run, rounds, outcome, frontier, (first.party, second.party))
+    first = scenario.protocol.first_proposer
+    second = next(party for party in scenario.negotiators if party != first)
+    return Trace(scenario, run, rounds, outcome, frontier, (first, second))

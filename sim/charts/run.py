@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from sim.analysis.summary import proportion_interval
-from sim.batch.chunks import ENDINGS
+from sim.columns import ENDINGS
 from sim.params.numbers import support
 from sim.scenario.schema import Scenario
 

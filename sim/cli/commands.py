@@ -159,9 +159,9 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _trace(arguments: argparse.Namespace) -> int:
-    from sim.analysis.trace import trace_run
     from sim.batch.storage import provenance, save_figures, staged_folder, write_text
     from sim.charts.trace import plot_trace
+    from sim.pipelines.trace import trace_run
     from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(arguments.scenario)

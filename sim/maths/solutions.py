@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.maths.bargaining import pareto_frontier_linear
 from sim.maths.subgame import best_given
 
 
@@ -108,28 +107,3 @@ def pareto_gap(frontier: np.ndarray, point: np.ndarray) -> np.ndarray:
     """
     value, _ = _maximin(frontier, point, np.ones_like(point))
     return np.maximum(value, 0.0)
-
-
-def solution_columns(first, second, model) -> dict[str, np.ndarray]:
-    """Per-run columns comparing each outcome with the bargaining solutions.
-
-    Utilities are those of the packages (before outside options and retaliation); the
-    disagreement point is the pair of reservation utilities.
-    """
-    frontier = pareto_frontier_linear(
-        first.weights, first.ideal, second.weights, second.ideal, model.low, model.high
-    )
-    disagreement = np.column_stack([first.reservation, second.reservation])
-    outcome = np.column_stack([first.utility(model.outcome), second.utility(model.outcome)])
-    nash = nash_point(frontier, disagreement)
-    fair = kalai_smorodinsky_point(frontier, disagreement)
-    gains = outcome - disagreement
-    return {
-        f"nash.{first.party}": nash[:, 0],
-        f"nash.{second.party}": nash[:, 1],
-        f"kalai_smorodinsky.{first.party}": fair[:, 0],
-        f"kalai_smorodinsky.{second.party}": fair[:, 1],
-        "nash_product": gains[:, 0] * gains[:, 1],
-        "distance_to_nash": np.hypot(*(outcome - nash).T),
-        "pareto_gap": pareto_gap(frontier, outcome),
-    }

@@ -10,8 +10,7 @@ from sim.maths.offers import OFFER_RULES, cheapest_first_shares, concession_cost
 from sim.maths.utility import normalise_weights, utility, value_range
 from sim.model.parameters import Parameters
 from sim.players import acceptance, strategies
-from sim.players.acceptance import OfferContext
-from sim.players.strategies import StrategyView
+from sim.players.views import GameView, OfferContext, StrategyView
 from sim.scenario.schema import Negotiator as NegotiatorSpec
 
 
@@ -48,7 +47,6 @@ class Negotiator(mesa.Agent):
             own_discount if spec.discount_per_round is not None else "protocol.discount_per_round"
         )
         self.strategy = _build(strategies.REGISTRY, spec.strategy, f"{prefix}.strategy", parameters)
-        self.strategy.bind(self)
         self.acceptance = _build(
             acceptance.REGISTRY, spec.acceptance, f"{prefix}.acceptance", parameters
         )
@@ -109,6 +107,26 @@ class Negotiator(mesa.Agent):
             opponent_last=self.opponent_last,
             opponent_before=self.opponent_before,
             opponent_concessions=moved,
+            game=self.game_view(),
+        )
+
+    def game_view(self) -> GameView:
+        """The game as both sides know it now (``version`` counts the model's changes)."""
+        opponent, model = self.opponent, self.model
+        return GameView(
+            version=model.changes,
+            own_weights=self.weights,
+            own_ideal=self.ideal,
+            own_reservation=self.reservation,
+            own_discount=self.discount,
+            opponent_weights=opponent.weights,
+            opponent_ideal=opponent.ideal,
+            opponent_reservation=opponent.reservation,
+            opponent_discount=opponent.discount,
+            low=model.low,
+            high=model.high,
+            last_round=model.last_round,
+            proposes_first=self.proposes_first,
         )
 
     def target(self, round_index: int, view: StrategyView | None = None) -> np.ndarray:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.maths.calendar import round_day
-from sim.model.parameters import Parameters, stream
+from sim.model.parameters import Parameters
+from sim.seeds import stream
 
 
 class EventSchedule:

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import mesa
 import numpy as np
 
-from sim.maths.calendar import last_round, round_day
-from sim.maths.solutions import solution_columns
+from sim.columns import Ending
+from sim.maths.calendar import last_round
 from sim.model.agents import Negotiator
 from sim.model.events import EventSchedule
-from sim.model.parameters import Parameters, stream
+from sim.model.outcomes import frontier, outcome_columns
+from sim.model.parameters import Parameters
 from sim.model.third_parties import Legislature, Retaliator
 from sim.scenario.schema import Retaliation, Scenario
-
-
-class Ending(IntEnum):
-    """How a run ended."""
-
-    RUNNING = 0
-    AGREEMENT = 1
-    DEADLINE = 2
-    BREAKDOWN = 3
-    NOT_RATIFIED = 4
+from sim.seeds import as_seed, stream
 
 
 class NegotiationModel(mesa.Model):
@@ -52,7 +42,7 @@ class NegotiationModel(mesa.Model):
         parameters: Parameters | None = None,
         trace_runs: int = 0,
     ):
-        seed = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        seed = as_seed(seed)
         super().__init__(rng=stream(seed, "model"))
         self.scenario = scenario
         self.runs = runs
@@ -191,43 +181,8 @@ class NegotiationModel(mesa.Model):
 
     def results(self) -> dict[str, np.ndarray]:
         """One column per outcome field, one row per run (``sim.columns`` says what each means)."""
-        agreed = self.ending == Ending.AGREEMENT
-        start = np.datetime64(self.scenario.calendar.start, "D")
-        end_day = round_day(self.end_round, self.interval)
-        end_date = start + end_day.astype("timedelta64[D]")
-        delay = self.end_round + ~agreed  # no deal takes effect one round after the last one
-        columns = {
-            "agreed": agreed,
-            "ended_by": np.array([e.name.lower() for e in Ending])[self.ending],
-            "end_round": self.end_round,
-            "end_date": end_date,
-            "agreement_date": np.where(agreed, end_date, np.datetime64("NaT")),
-            "days_before_deadline": (
-                (self.scenario.calendar.deadline - self.scenario.calendar.start).days - end_day
-            ),
-            "rounds_before_deadline": self.deadline_round - self.end_round,
-            "extended": self.extended,
-            "deal_proposed_by": np.where(
-                agreed,
-                np.array([n.party for n in self.negotiators], dtype=object)[self.proposer_of_deal],
-                None,
-            ),
-        }
-        for index, name in enumerate(self.issue_names):
-            columns[f"issue.{name}"] = self.outcome[:, index]
-        losses = {negotiator.party: 0.0 for negotiator in self.negotiators}
-        for retaliator in self.retaliators:
-            retaliated = retaliator.react(self.outcome)
-            columns[f"retaliated.{retaliator.name}"] = retaliated
-            losses[retaliator.target] = losses[retaliator.target] + retaliated * retaliator.cost
-        for negotiator in self.negotiators:
-            outside = np.where(agreed, 0.0, negotiator.outside_option)
-            value = negotiator.utility(self.outcome) + outside - losses[negotiator.party]
-            columns[f"utility.{negotiator.party}"] = value
-            columns[f"reservation.{negotiator.party}"] = negotiator.reservation
-            columns[f"discounted_utility.{negotiator.party}"] = value * negotiator.discount**delay
-        columns |= self.events.columns()
-        columns |= solution_columns(*self.negotiators, self)
-        for path, values in self.parameters.drawn.items():
-            columns[f"drawn.{path}"] = values
-        return columns
+        return outcome_columns(self)
+
+    def frontiers(self) -> np.ndarray:
+        """Each run's Pareto frontier in utility space, first proposer first: ``(N, K + 1, 2)``."""
+        return frontier(self)

@@ -8,18 +8,11 @@ with its baseline (common random numbers), which sharpens comparisons between sc
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from sim.params.distributions import DistributionBase
 from sim.scenario.schema import Scenario, iter_params
-
-
-def stream(seed: np.random.SeedSequence, name: str) -> np.random.Generator:
-    """An independent generator for the stream ``name`` under ``seed``."""
-    key = (*seed.spawn_key, zlib.crc32(name.encode()))
-    return np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=key))
+from sim.seeds import stream
 
 
 class Parameters:

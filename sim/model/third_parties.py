@@ -6,8 +6,9 @@ import mesa
 import numpy as np
 
 from sim.maths.utility import normalise_weights, utility
-from sim.model.parameters import Parameters, stream
+from sim.model.parameters import Parameters
 from sim.scenario.schema import Ratification, Retaliation
+from sim.seeds import stream
 
 
 class Retaliator(mesa.Agent):

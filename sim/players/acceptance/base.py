@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from sim.players.views import OfferContext
+
 TIE = 1e-9
 """Utilities this close count as equal: an indifferent responder accepts (as in equilibrium)."""
+
 
 REGISTRY: dict[str, type[AcceptanceRule]] = {}
 """Acceptance rules by the ``name`` that scenario files use; filled as subclasses are defined."""
@@ -19,30 +21,6 @@ class AcceptanceParameters(BaseModel):
     """Base of the YAML block that configures an acceptance rule (``acceptance: {name: ...}``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-@dataclass(frozen=True)
-class OfferContext:
-    """What a responder knows when an offer arrives, one entry per run.
-
-    Attributes:
-        offered_utility: The responder's utility of the offer on the table.
-        next_target: The utility the responder's own next offer would give it.
-        reservation: The responder's reservation utility.
-        last_round: True where no round follows this one (the deadline, if not extended).
-        time_fraction: Elapsed share of the responder's horizon, ``t / T``.
-        discount: The responder's discount factor per round: its own next offer, or no deal
-            after the last round, would come one round later.
-        best_offered: The best utility the opponent has offered it so far, this offer included.
-    """
-
-    offered_utility: np.ndarray
-    next_target: np.ndarray
-    reservation: np.ndarray
-    last_round: np.ndarray
-    time_fraction: np.ndarray
-    discount: np.ndarray | float = 1.0
-    best_offered: np.ndarray | float = -np.inf
 
 
 class AcceptanceRule:

@@ -7,7 +7,8 @@ from typing import Literal
 import numpy as np
 
 from sim.params.numbers import Number
-from sim.players.acceptance.base import TIE, AcceptanceParameters, AcceptanceRule, OfferContext
+from sim.players.acceptance.base import TIE, AcceptanceParameters, AcceptanceRule
+from sim.players.views import OfferContext
 
 
 class TimeParameters(AcceptanceParameters):

@@ -1,10 +1,11 @@
 """Negotiation strategies: one module each, registered by their YAML ``name``."""
 
-from sim.players.strategies.base import REGISTRY, Strategy, StrategyParameters, StrategyView
+from sim.players.strategies.base import REGISTRY, Strategy, StrategyParameters
 from sim.players.strategies.equilibrium import Equilibrium
 from sim.players.strategies.time_dependent import TimeDependent, TimeDependentExponential
 from sim.players.strategies.tit_for_tat import TitForTat
 from sim.players.strategies.trade_off import TradeOff
+from sim.players.views import StrategyView
 
 __all__ = [
     "REGISTRY",

@@ -8,7 +8,8 @@ import numpy as np
 
 from sim.maths.bargaining import pareto_frontier_linear
 from sim.maths.subgame import spe_values
-from sim.players.strategies.base import Strategy, StrategyParameters, StrategyView
+from sim.players.strategies.base import Strategy, StrategyParameters
+from sim.players.views import StrategyView
 
 
 class EquilibriumParameters(StrategyParameters):
@@ -46,34 +47,42 @@ class Equilibrium(Strategy):
     classifier: ClassVar[dict[str, object]] = {"stochastic": False, "uses_opponent_offers": False}
 
     def __init__(self):
-        self._computed_for: int | None = None
+        self._solved_version: int | None = None
+        self._values: np.ndarray | None = None
 
     def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
-        values = self._values()
+        values = self.values(view)
         row = np.minimum(view.round_index, values.shape[0] - 1)
         return np.minimum(values[row], view.best)
 
     def believed_weights(self, view: StrategyView) -> np.ndarray:  # noqa: D102
-        return self.negotiator.opponent.weights
+        return view.game.opponent_weights
 
-    def _values(self) -> np.ndarray:
-        """This player's equilibrium utility as proposer in each round, shape ``(rounds, N)``."""
-        me = self.negotiator
-        model = me.model
-        if self._computed_for != model.changes:
-            opponent = me.opponent
+    def values(self, view: StrategyView) -> np.ndarray:
+        """This player's equilibrium utility in each round, shape ``(rounds, N)``.
+
+        Solved by backward induction from the deadline in force, from ``view.round_index`` on,
+        and solved again whenever the game's ``version`` changes.
+        """
+        game = view.game
+        if self._solved_version != game.version:
             frontier = pareto_frontier_linear(
-                me.weights, me.ideal, opponent.weights, opponent.ideal, model.low, model.high
+                game.own_weights,
+                game.own_ideal,
+                game.opponent_weights,
+                game.opponent_ideal,
+                game.low,
+                game.high,
             )
-            self._cache = spe_values(
+            self._values = spe_values(
                 frontier,
-                me.reservation,
-                opponent.reservation,
-                me.discount,
-                opponent.discount,
-                model.last_round,
-                own_first=me.proposes_first,
-                start_round=model.round,
+                game.own_reservation,
+                game.opponent_reservation,
+                game.own_discount,
+                game.opponent_discount,
+                game.last_round,
+                own_first=game.proposes_first,
+                start_round=view.round_index,
             )
-            self._computed_for = model.changes
-        return self._cache
+            self._solved_version = game.version
+        return self._values

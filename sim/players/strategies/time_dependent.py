@@ -8,7 +8,8 @@ import numpy as np
 
 from sim.maths.tactics import exponential_concession, polynomial_concession, target_utility
 from sim.params.numbers import Number
-from sim.players.strategies.base import Strategy, StrategyParameters, StrategyView
+from sim.players.strategies.base import Strategy, StrategyParameters
+from sim.players.views import StrategyView
 
 
 class TimeDependentParameters(StrategyParameters):

@@ -7,7 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from sim.params.numbers import Number
-from sim.players.strategies.base import Strategy, StrategyParameters, StrategyView
+from sim.players.strategies.base import Strategy, StrategyParameters
+from sim.players.views import StrategyView
 
 
 class TitForTatParameters(StrategyParameters):

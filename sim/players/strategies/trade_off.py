@@ -7,8 +7,9 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from sim.params.numbers import Number
-from sim.players.strategies.base import StrategyParameters, StrategyView
+from sim.players.strategies.base import StrategyParameters
 from sim.players.strategies.time_dependent import TimeDependent
+from sim.players.views import StrategyView
 
 
 class TradeOffParameters(StrategyParameters):
