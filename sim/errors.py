@@ -37,8 +37,20 @@ class ScenarioError(Exception):
 
 
 class UsageError(Exception):
-    """A command-line value that cannot be used (bad output directory, bad number of runs...)."""
+    """A value that cannot be used (a bad output folder, a bad number of runs...).
+
+    Messages say what is wrong in the library's own terms; the command line adds which option
+    fixes it (a subclass tells it which).
+    """
+
+
+class OutputExists(UsageError):
+    """The output folder exists, and replacing it was not asked for."""
+
+
+class ResumeMismatch(UsageError):
+    """A batch asked to resume a staging folder that another batch (other settings) started."""
 
 
 class Interrupted(Exception):
-    """A batch stopped by the user; the finished chunks are kept for ``--resume``."""
+    """A batch stopped by the user; the finished chunks are kept for resuming it."""

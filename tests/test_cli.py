@@ -78,7 +78,8 @@ def test_existing_output_is_kept_unless_forced(tmp_path, capsys):
     before = (tmp_path / "out" / "runs.parquet").read_bytes()
     variant = ["run", "scenarios/no_extension.yaml", "--runs", "700", "--out", out]
     assert main(variant) == 2
-    assert "already exists" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "already exists; pass --force to replace it, or --out to write elsewhere" in error
     assert (tmp_path / "out" / "runs.parquet").read_bytes() == before
     assert main([*variant, "--force", "--quiet"]) == 0
     assert len(pd.read_parquet(tmp_path / "out" / "runs.parquet")) == 700
@@ -88,6 +89,10 @@ def test_existing_output_is_kept_unless_forced(tmp_path, capsys):
     ("arguments", "message"),
     [
         (["run", "scenarios/korea_us_2025.yaml", "--runs", "-5"], "runs must be between"),
+        (
+            ["run", "scenarios/korea_us_2025.yaml", "--engine", "process", "--scheduler", "x"],
+            "--scheduler goes with --engine dask",
+        ),
         (["run", "scenarios/korea_us_2025.yaml", "--runs", "many"], "expected a whole number"),
         (["run", "scenarios/korea_us_2025.yaml", "--seed", "x"], "whole-number seed"),
         (["run", "scenarios/korea_us_2025.yaml", "--colour"], "unrecognized arguments"),

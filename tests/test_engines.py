@@ -69,7 +69,7 @@ def test_interrupted_batch_leaves_destination_alone_and_resumes_to_the_same_tabl
     loaded, reference, tmp_path
 ):
     out = tmp_path / "out"
-    with pytest.raises(Interrupted, match="--resume"):
+    with pytest.raises(Interrupted, match="finished chunks are in"):
         run_scenario(
             loaded,
             runs=RUNS,
@@ -132,7 +132,7 @@ def test_engine_choice_and_checks():
     assert make_engine("auto", chunks=1).name == "inprocess"
     assert make_engine("auto", chunks=4).name == "process"
     assert make_engine("auto", scheduler="tcp://127.0.0.1:1").name == "dask"
-    with pytest.raises(UsageError, match="goes with --engine dask"):
+    with pytest.raises(UsageError, match="needs the dask engine"):
         make_engine("process", scheduler="tcp://127.0.0.1:1")
 
 

@@ -188,9 +188,9 @@ def make_engine(
     if name == "auto":
         name = "dask" if scheduler else "process" if chunks > 1 else "inprocess"
     if scheduler and name != "dask":
-        raise UsageError("--scheduler goes with --engine dask")
+        raise UsageError(f"a scheduler address needs the dask engine, not {name!r}")
     if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
+        raise UsageError(f"workers must be at least 1, got {workers}")
     if name == "inprocess":
         return InProcessEngine()
     if name == "process":

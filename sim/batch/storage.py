@@ -5,7 +5,7 @@ A batch writes into a staging folder beside its destination (``.NAME.partial``):
 written under a temporary name and renamed. Only when every chunk is there are the chunk files
 joined into ``runs.parquet``, the summary and charts written, the manifest marked complete, and the
 folder renamed into place. An interrupted batch therefore leaves its destination untouched and a
-staging folder of complete chunk files, from which ``--resume`` continues.
+staging folder of complete chunk files, from which a resumed batch continues.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import UsageError
+from sim.errors import OutputExists, ResumeMismatch, UsageError
+from sim.seeds import SCHEME
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from sim.batch.chunks import ChunkResult
+    from sim.scenario.loading import LoadedScenario
 
 JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds")
-"""What must match for ``--resume`` to continue a staging folder."""
+"""What must match for a batch to resume a staging folder."""
 
 
 def provenance() -> dict[str, Any]:
@@ -54,16 +54,27 @@ def provenance() -> dict[str, Any]:
     }
 
 
-def manifest(loaded, job: dict[str, Any], engine) -> dict[str, Any]:
+def scenario_record(loaded: LoadedScenario, resolved: bool = True) -> dict[str, Any]:
+    """Where a scenario came from, for a manifest.
+
+    Its files, their hash and, if ``resolved``, the merged scenario data with dates as text.
+    """
+    record = {
+        "scenario_files": [str(path) for path in loaded.files],
+        "scenario_sha256": loaded.sha256,
+    }
+    if resolved:
+        record["scenario"] = json.loads(json.dumps(loaded.resolved, default=str))
+    return record
+
+
+def manifest(loaded: LoadedScenario, job: dict[str, Any], engine) -> dict[str, Any]:
     """What is needed to rerun a batch exactly, and what ran it (``completed`` is False)."""
     return {
         **provenance(),
-        "scenario_files": [str(path) for path in loaded.files],
-        "scenario": json.loads(json.dumps(loaded.resolved, default=str)),
+        **scenario_record(loaded),
         **job,
-        "seeding": "chunk i uses numpy.random.SeedSequence(seed, spawn_key=(i,)); each uncertain "
-        "parameter draws from its own stream keyed by its dotted path, so the table depends on "
-        "seed and chunk_runs only",
+        "seeding": SCHEME,
         "engine": engine.name,
         "workers": engine.workers,
         "completed": False,
@@ -75,10 +86,7 @@ def check_destination(directory: Path, force: bool) -> None:
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"output path {directory} exists and is not a folder")
     if directory.exists() and not force:
-        raise UsageError(
-            f"output folder {directory} already exists; pass --force to replace it, "
-            "or --out to write elsewhere"
-        )
+        raise OutputExists(f"output folder {directory} already exists")
     parent = directory.absolute().parent
     while not parent.exists():
         parent = parent.parent
@@ -98,12 +106,6 @@ def write_text(path: Path, text: str) -> None:
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Write indented JSON under a temporary name, then rename it into place."""
     write_text(path, json.dumps(data, indent=2, default=str) + "\n")
-
-
-def save_figures(figures: dict[str, Figure], folder: Path, dpi: int = 110) -> None:
-    """Save figures as PNG files named by their keys."""
-    for name, figure in figures.items():
-        figure.savefig(folder / name, dpi=dpi)
 
 
 @contextmanager
@@ -167,9 +169,9 @@ class Staging:
             previous = {}
         differences = [key for key in JOB_KEYS if previous.get(key) != self.manifest[key]]
         if differences:
-            raise UsageError(
+            raise ResumeMismatch(
                 f"cannot resume from {self.path}: it was started with different "
-                f"{', '.join(differences)}; run without --resume to start afresh"
+                f"{', '.join(differences)}"
             )
 
     def done(self) -> set[int]:

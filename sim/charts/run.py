@@ -11,11 +11,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from sim.analysis.summary import proportion_interval
+from sim.charts.figures import figure_and_axes
 from sim.columns import ENDINGS
 from sim.params.numbers import support
 from sim.scenario.schema import Scenario
@@ -33,14 +33,6 @@ ENDING_LABELS = {
     "not_ratified": "deal not ratified",
 }
 SCATTER_POINTS = 5_000
-
-
-def figure_and_axes(ax: Axes | None, size=(7, 4.5)) -> tuple[Figure, Axes]:
-    """``ax`` and its figure, or a new figure of ``size`` inches with one axes."""
-    if ax is not None:
-        return ax.figure, ax
-    figure = Figure(figsize=size, layout="constrained")
-    return figure, figure.subplots()
 
 
 def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=None) -> Figure:

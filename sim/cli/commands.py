@@ -18,7 +18,7 @@ from pathlib import Path
 from sim.batch.engines import ENGINES
 from sim.cli.analysis import HANDLERS, add_commands
 from sim.cli.arguments import count, seed
-from sim.errors import Interrupted, ScenarioError, UsageError
+from sim.errors import Interrupted, OutputExists, ResumeMismatch, ScenarioError, UsageError
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -109,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         handlers = {"run": _run, "trace": _trace, "validate": _validate, **HANDLERS}
         return handlers[arguments.command](arguments)
     except (ScenarioError, UsageError) as error:
-        print(f"negsim: error: {error}", file=sys.stderr)
+        print(f"negsim: error: {error}{_remedy(error)}", file=sys.stderr)
         return EXIT_USAGE
     except Interrupted as error:
-        print(f"negsim: {error}", file=sys.stderr)
+        print(f"negsim: {error}{_remedy(error)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("negsim: interrupted; nothing was written", file=sys.stderr)
@@ -122,6 +122,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+REMEDIES = {
+    OutputExists: "; pass --force to replace it, or --out to write elsewhere",
+    ResumeMismatch: "; run without --resume to start afresh",
+    Interrupted: ": rerun the same command with --resume to finish the batch",
+}
+"""What the command line adds to a library error: which option fixes it."""
+
+
+def _remedy(error: Exception) -> str:
+    return next((text for kind, text in REMEDIES.items() if isinstance(error, kind)), "")
+
+
 def _run(arguments: argparse.Namespace) -> int:
     from sim.analysis.summary import describe
     from sim.batch.chunks import DEFAULT_CHUNK_RUNS
@@ -129,6 +141,8 @@ def _run(arguments: argparse.Namespace) -> int:
     from sim.pipelines.run import run_scenario
     from sim.scenario.loading import load_scenario
 
+    if arguments.scheduler and arguments.engine not in ("auto", "dask"):
+        raise UsageError("--scheduler goes with --engine dask")
     loaded = load_scenario(arguments.scenario)
     runs = arguments.runs or loaded.scenario.runs
     chunk_runs = arguments.chunk_runs or DEFAULT_CHUNK_RUNS
@@ -159,27 +173,16 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _trace(arguments: argparse.Namespace) -> int:
-    from sim.batch.storage import provenance, save_figures, staged_folder, write_text
-    from sim.charts.trace import plot_trace
-    from sim.pipelines.trace import trace_run
-    from sim.scenario.loading import load_scenario
+    from sim.pipelines.trace import trace_scenario
 
-    loaded = load_scenario(arguments.scenario)
-    spec = loaded.scenario
-    seed_value = spec.seed if arguments.seed is None else arguments.seed
-    trace = trace_run(spec, seed_value, arguments.run, arguments.runs)
-    out = arguments.out or Path("results") / f"{spec.name}-run-{arguments.run}"
-    manifest = {
-        **provenance(),
-        "scenario_files": [str(p) for p in loaded.files],
-        "scenario_sha256": loaded.sha256,
-        "seed": seed_value,
-        "run": arguments.run,
-        "runs": arguments.runs or spec.runs,
-    }
-    with staged_folder(out, manifest, arguments.force) as folder:
-        write_text(folder / "rounds.csv", trace.rounds.to_csv(index=False))
-        save_figures({"trace.png": plot_trace(trace)}, folder)
+    trace, out = trace_scenario(
+        arguments.scenario,
+        seed=arguments.seed,
+        run=arguments.run,
+        runs=arguments.runs,
+        out=arguments.out,
+        force=arguments.force,
+    )
     print(trace.rounds.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     outcome = trace.outcome
     print(

@@ -33,17 +33,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.summary import proportion_interval
-from sim.batch.storage import (
-    check_destination,
-    provenance,
-    save_figures,
-    staged_folder,
-    write_json,
-    write_text,
-)
-from sim.charts.run import figure_and_axes
+from sim.batch.storage import check_destination, provenance, staged_folder, write_json, write_text
+from sim.charts.figures import figure_and_axes, save_figures
 from sim.errors import UsageError
-from sim.report.html import display_table, markdown_table, number, write_report
+from sim.report.html import write_report
+from sim.report.tables import display_table, markdown_table, number, p_text
 
 RESULT_FILES = ("runs.parquet", "summary.json", "manifest.json")
 DEFAULT_RESULTS = Path("results")
@@ -645,18 +639,6 @@ def differences_table(
         frame["significant"] = frame["p_holm"] < ALPHA
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
-
-
-def p_text(p: float) -> str:
-    """A p-value for a table.
-
-    Examples:
-        >>> [p_text(p) for p in (0.0000001, 0.0123, 0.5, float("nan"))]
-        ['<0.001', '0.012', '0.5', '-']
-    """
-    if math.isnan(p):
-        return "-"
-    return "<0.001" if p < 0.001 else f"{p:.2g}" if p >= 0.1 else f"{p:.3f}"
 
 
 def _difference_text(row: pd.Series) -> str:

@@ -12,14 +12,8 @@ import pandas as pd
 
 from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
 from sim.batch.engines import InProcessEngine, chunk_task
-from sim.batch.storage import (
-    Staging,
-    check_destination,
-    manifest,
-    read_head,
-    save_figures,
-    write_json,
-)
+from sim.batch.storage import Staging, check_destination, manifest, read_head, write_json
+from sim.charts.figures import save_figures
 from sim.errors import Interrupted
 from sim.scenario.loading import LoadedScenario, load_scenario
 
@@ -115,8 +109,7 @@ def run_scenario(
     except KeyboardInterrupt:
         raise Interrupted(
             f"interrupted after {len(staging.done())} of {len(chunks)} chunks; {directory} is "
-            f"unchanged. The finished chunks are in {staging.path}: rerun the same command with "
-            "--resume to finish the batch"
+            f"unchanged. The finished chunks are in {staging.path}"
         ) from None
     staging.join_chunks(len(chunks))
     summary = summarise(staging.path / "runs.parquet", spec)

@@ -32,7 +32,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.batch.storage import provenance, save_figures, staged_folder, write_json, write_text
+from sim.batch.storage import provenance, staged_folder, write_json, write_text
+from sim.charts.figures import save_figures
 from sim.errors import UsageError
 from sim.model.parameters import Parameters
 from sim.params.distributions import (
@@ -44,7 +45,7 @@ from sim.params.distributions import (
     Triangular,
     Uniform,
 )
-from sim.report.html import display_table, markdown_table
+from sim.report.tables import display_table, markdown_table
 from sim.scenario.schema import Scenario, iter_params
 
 DEFAULT_RESULTS = Path("results")

@@ -29,10 +29,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.summary import proportion_interval
-from sim.batch.storage import provenance, save_figures, staged_folder, write_json, write_text
-from sim.charts.run import figure_and_axes
+from sim.batch.storage import provenance, staged_folder, write_json, write_text
+from sim.charts.figures import figure_and_axes, save_figures
 from sim.errors import UsageError
-from sim.report.html import display_table, markdown_table, number
+from sim.report.tables import display_table, markdown_table, number
 from sim.scenario.schema import Scenario, did_you_mean, schema_fields
 
 DEFAULT_RESULTS = Path("results")

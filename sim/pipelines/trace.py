@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.analysis.trace import Trace, trace_of
 from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks, run_chunk
+from sim.batch.storage import provenance, scenario_record, staged_folder, write_text
+from sim.charts.figures import save_figures
+from sim.charts.trace import plot_trace
 from sim.errors import UsageError
+from sim.pipelines.run import DEFAULT_RESULTS
+from sim.scenario.loading import LoadedScenario, load_scenario
 from sim.scenario.schema import Scenario
 
 
@@ -31,3 +38,44 @@ def trace_run(
     local = run - chunk.start
     outcome = result.runs.iloc[local]
     return trace_of(scenario, run, result.rounds, outcome, result.frontiers[local])
+
+
+def trace_scenario(
+    scenario: str | Path | LoadedScenario,
+    *,
+    seed: int | None = None,
+    run: int = 0,
+    runs: int | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+) -> tuple[Trace, Path]:
+    """Replay one run of a batch and write ``trace.png`` and ``rounds.csv``.
+
+    Args:
+        scenario: A scenario file, or a scenario loaded with ``load_scenario``.
+        seed: Master seed of the batch; the scenario's ``seed`` when ``None``.
+        run: Which run of the batch.
+        runs: Size of the batch; the scenario's ``runs`` when ``None``.
+        out: Output folder (default ``results/<scenario name>-run-<run>/``).
+        force: Replace ``out`` if it exists (otherwise refuse).
+
+    Returns:
+        The trace and the folder written.
+    """
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    spec = loaded.scenario
+    seed = spec.seed if seed is None else seed
+    runs = spec.runs if runs is None else runs
+    trace = trace_run(spec, seed, run, runs)
+    out = Path(out) if out is not None else DEFAULT_RESULTS / f"{spec.name}-run-{run}"
+    manifest = {
+        **provenance(),
+        **scenario_record(loaded, resolved=False),
+        "seed": seed,
+        "run": run,
+        "runs": runs,
+    }
+    with staged_folder(out, manifest, force) as folder:
+        write_text(folder / "rounds.csv", trace.rounds.to_csv(index=False))
+        save_figures({"trace.png": plot_trace(trace)}, folder)
+    return trace, out

@@ -22,6 +22,7 @@ import pandas as pd
 
 from sim.batch.storage import write_text
 from sim.errors import UsageError
+from sim.report.tables import display_table, number
 
 REPORT_FILE = "report.html"
 ANALYSIS_KINDS = ("comparison", "sweep", "sensitivity")
@@ -31,55 +32,6 @@ RUN_CHARTS = {
     "agreement_timing.png": "When the talks ended, against the calendar and the deadline.",
     "utilities.png": "Both sides' utilities per run, with the mean no-deal point.",
 }
-
-
-# Writing output folders ---------------------------------------------------------------------
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    r"""A GitHub-flavoured Markdown table of a frame of display strings.
-
-    Examples:
-        >>> print(markdown_table(pd.DataFrame({"a": ["1"], "b": ["x|y"]})))
-        | a | b |
-        | --- | --- |
-        | 1 | x\|y |
-    """
-
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = [
-        "| " + " | ".join(cell(c) for c in frame.columns) + " |",
-        "| " + " | ".join("---" for _ in frame.columns) + " |",
-    ]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
-    return "\n".join(lines)
-
-
-def display_table(title: str, frame: pd.DataFrame, csv: str | None = None) -> dict[str, Any]:
-    """A table of display strings as stored in ``<kind>.json`` for the report."""
-    return {
-        "title": title,
-        "columns": [str(c) for c in frame.columns],
-        "rows": [[str(v) for v in row] for row in frame.itertuples(False)],
-        "csv": csv,
-    }
-
-
-def number(value: Any, digits: int = 3) -> str:
-    """A number for a table: ``digits`` significant digits, thousands separated, ``-`` if missing.
-
-    Examples:
-        >>> [number(x) for x in (0.012345, 15.234, 1234.5, float("nan"), None)]
-        ['0.0123', '15.2', '1,234', '-', '-']
-    """
-    if value is None or pd.isna(value):
-        return "-"
-    value = float(value)
-    if abs(value) >= 10**digits:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
 
 
 # The report ---------------------------------------------------------------------------------

@@ -211,9 +211,9 @@ class Scenario(_Strict):
     name: Name
     description: str = ""
     runs: int = Field(default=10_000, ge=1, le=1_000_000_000)
-    """Default number of Monte Carlo runs (``--runs`` overrides)."""
+    """Default number of Monte Carlo runs (a batch may ask for another number)."""
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
-    """Default master seed (``--seed`` overrides)."""
+    """Default master seed (a batch may ask for another)."""
     calendar: Calendar
     protocol: Protocol
     issues: dict[Name, Issue] = Field(min_length=1, max_length=20)
