@@ -89,10 +89,6 @@ def test_existing_output_is_kept_unless_forced(tmp_path, capsys):
     ("arguments", "message"),
     [
         (["run", "scenarios/korea_us_2025.yaml", "--runs", "-5"], "runs must be between"),
-        (
-            ["run", "scenarios/korea_us_2025.yaml", "--engine", "process", "--scheduler", "x"],
-            "--scheduler goes with --engine dask",
-        ),
         (["run", "scenarios/korea_us_2025.yaml", "--runs", "many"], "expected a whole number"),
         (["run", "scenarios/korea_us_2025.yaml", "--seed", "x"], "whole-number seed"),
         (["run", "scenarios/korea_us_2025.yaml", "--colour"], "unrecognized arguments"),
@@ -104,6 +100,12 @@ def test_bad_command_line_values_exit_2(arguments, message, capsys):
         main(arguments)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_scheduler_needs_the_dask_engine(capsys):
+    arguments = ["run", "scenarios/korea_us_2025.yaml", "--engine", "process", "--scheduler", "x"]
+    assert main(arguments) == 2
+    assert "--scheduler goes with --engine dask" in capsys.readouterr().err
 
 
 def test_unwritable_output_folder_is_refused(tmp_path, capsys):
