@@ -15,9 +15,9 @@ from sim.batch.engines import InProcessEngine, chunk_task
 from sim.batch.storage import Staging, check_destination, manifest, read_head, write_json
 from sim.charts.figures import save_figures
 from sim.errors import Interrupted
+from sim.pipelines.output import DEFAULT_RESULTS
 from sim.scenario.loading import LoadedScenario, load_scenario
 
-DEFAULT_RESULTS = Path("results")
 CHART_RUNS = 200_000
 """Charts are drawn from the first runs of a batch, at most this many (runs are i.i.d.)."""
 

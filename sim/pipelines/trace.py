@@ -10,7 +10,7 @@ from sim.batch.storage import provenance, scenario_record, staged_folder, write_
 from sim.charts.figures import save_figures
 from sim.charts.trace import plot_trace
 from sim.errors import UsageError
-from sim.pipelines.run import DEFAULT_RESULTS
+from sim.pipelines.output import DEFAULT_RESULTS
 from sim.scenario.loading import LoadedScenario, load_scenario
 from sim.scenario.schema import Scenario
 

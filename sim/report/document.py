@@ -58,14 +58,7 @@ class Document:
 
     def markdown(self) -> str:
         """The document as Markdown (``<kind>.md``), charts linked as images."""
-        parts = (
-            [f"# {self.title}", self.subtitle, self.text]
-            if self.subtitle
-            else [
-                f"# {self.title}",
-                self.text,
-            ]
-        )
+        parts = [f"# {self.title}", *([self.subtitle] if self.subtitle else []), self.text]
         for table in self.tables:
             parts += [f"## {table.title}", markdown_table(table.shown)]
         if self.notes:
