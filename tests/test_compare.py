@@ -11,23 +11,15 @@ import pandas as pd
 import pytest
 
 import sim.cli.commands
+from sim.analysis.compare import deal_probability_table, differences_table, time_to_deal_table
+from sim.analysis.inference import holm, proportion_test
+from sim.analysis.results import load_results
+from sim.charts.compare import plot_deal_probabilities, scenario_colours
 from sim.cli.analysis import add_commands
 from sim.errors import UsageError
-from sim.pipelines.compare import (
-    compare,
-    comparison_notes,
-    deal_probability_table,
-    default_folder,
-    describe_comparison,
-    differences_table,
-    holm,
-    load_results,
-    plot_deal_probabilities,
-    proportion_test,
-    scenario_colours,
-    time_to_deal_table,
-)
+from sim.pipelines.compare import compare, default_folder
 from sim.pipelines.run import run_scenario
+from sim.report.compare import comparison_notes, describe_comparison
 from tests.conftest import BASELINE, SCENARIOS
 
 RUNS = 4000
@@ -176,14 +168,6 @@ def test_compare_refuses_what_it_cannot_use(folders, tmp_path):
         compare([folders / "baseline", folders / "hardline"], tmp_path / "taken")
 
 
-def _main_commands() -> set[str]:
-    for action in sim.cli.commands.build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
-@pytest.mark.skipif("compare" not in _main_commands(), reason="compare not yet in sim.cli.commands")
 def test_negsim_compare_through_the_main_command_line(folders, tmp_path, capsys):
     out = tmp_path / "main"
     status = sim.cli.commands.main(

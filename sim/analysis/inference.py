@@ -1,0 +1,109 @@
+"""Statistical inference for comparisons: tests, intervals and multiple-testing adjustment."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LEVEL = 0.95
+"""Confidence level of every interval."""
+RESAMPLES = 1_000
+"""Bootstrap resamples per interval."""
+
+
+def holm(p_values: list[float] | np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of p-values (missing values stay missing).
+
+    Examples:
+        >>> holm([0.01, 0.04, 0.03, float("nan")]).round(3).tolist()
+        [0.03, 0.06, 0.06, nan]
+    """
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full_like(p, np.nan)
+    valid = np.flatnonzero(~np.isnan(p))
+    order = valid[np.argsort(p[valid], kind="stable")]
+    count = len(order)
+    scaled = p[order] * (count - np.arange(count))
+    adjusted[order] = np.minimum(1.0, np.maximum.accumulate(scaled))
+    return adjusted
+
+
+def proportion_test(
+    deals_reference: int, runs_reference: int, deals: int, runs: int
+) -> tuple[str, float]:
+    """Two-sided test of equal deal probabilities: chi-square, or Fisher's exact test if sparse.
+
+    Examples:
+        >>> name, p = proportion_test(50, 100, 50, 100)
+        >>> name, round(p, 3)
+        ('chi-square', 1.0)
+    """
+    from scipy import stats
+
+    table = np.array([[deals_reference, runs_reference - deals_reference], [deals, runs - deals]])
+    if stats.contingency.expected_freq(table).min() < 5:
+        return "Fisher exact", float(stats.fisher_exact(table).pvalue)
+    return "chi-square", float(stats.chi2_contingency(table).pvalue)
+
+
+def percentile_interval(draws: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
+    """The central ``level`` interval of bootstrap draws.
+
+    Examples:
+        >>> percentile_interval(np.arange(101.0), 0.9)
+        (5.0, 95.0)
+    """
+    low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
+
+
+def bootstrap_difference(
+    reference: np.ndarray,
+    other: np.ndarray,
+    statistic,
+    resamples: int = RESAMPLES,
+    rng: np.random.Generator | None = None,
+) -> tuple[float, float]:
+    """Percentile-bootstrap interval of ``statistic(other) - statistic(reference)``.
+
+    Args:
+        reference: Values of the reference scenario.
+        other: Values of the other scenario.
+        statistic: A numpy reduction taking ``axis`` (``np.median``, ``np.mean``).
+        resamples: Bootstrap resamples.
+        rng: Random generator of the resampling.
+
+    Returns:
+        The interval at ``LEVEL``; NaNs when either side has fewer than two values.
+    """
+    from scipy import stats
+
+    if len(reference) < 2 or len(other) < 2:
+        return (math.nan, math.nan)
+
+    def difference(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        return statistic(y, axis=axis) - statistic(x, axis=axis)
+
+    result = stats.bootstrap(
+        (reference, other),
+        difference,
+        n_resamples=resamples,
+        batch=max(1, 2_000_000 // max(len(reference), len(other))),
+        vectorized=True,
+        method="percentile",
+        confidence_level=LEVEL,
+        rng=rng,
+    )
+    interval = result.confidence_interval
+    return (float(interval.low), float(interval.high))
+
+
+def p_value(p: float, equal: bool) -> float:
+    """A test's p-value; 1 when the test is undefined because both samples are one same value.
+
+    Examples:
+        >>> p_value(float("nan"), equal=True), p_value(0.2, equal=False)
+        (1.0, 0.2)
+    """
+    return 1.0 if math.isnan(p) and equal else p

@@ -1,0 +1,133 @@
+"""Result folders of ``negsim run``, read for analysis: the boundary where their files enter.
+
+A folder must hold ``runs.parquet``, ``summary.json`` and ``manifest.json``; only the columns an
+analysis needs are read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import UsageError
+
+RESULT_FILES = ("runs.parquet", "summary.json", "manifest.json")
+MAX_ROWS = 10_000
+"""Runs per side used for the issue and utility statistics (a fixed-seed subsample if more)."""
+SAMPLE_SEED = 0
+_RUN_COLUMNS = re.compile(r"^(agreed|days_before_deadline|(issue|utility|reservation)\..+)$")
+
+
+@dataclass
+class ResultSet:
+    """A result folder of ``negsim run``, read for comparison.
+
+    Attributes:
+        label: Name shown in charts and tables (the scenario name, made unique).
+        directory: The folder.
+        table: The columns of ``runs.parquet`` needed here, every run.
+        sample: At most ``MAX_ROWS`` runs of ``table`` (all when it has fewer).
+        summary: ``summary.json``.
+        manifest: ``manifest.json``.
+        issues: Per issue key: ``label``, ``unit`` and ``bounds``.
+        parties: Per negotiator key: its label.
+    """
+
+    label: str
+    directory: Path
+    table: pd.DataFrame
+    sample: pd.DataFrame
+    summary: dict[str, Any]
+    manifest: dict[str, Any]
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parties: dict[str, str] = field(default_factory=dict)
+
+
+def check_result_folder(directory: Path) -> None:
+    """Refuse a folder that is not a complete result folder of ``negsim run``.
+
+    Raises:
+        UsageError: It does not exist or lacks one of ``RESULT_FILES``.
+    """
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a folder (expected a result folder of negsim run)")
+    missing = [name for name in RESULT_FILES if not (directory / name).is_file()]
+    if missing:
+        raise UsageError(
+            f"{directory} is not a result folder of negsim run: it has no {', '.join(missing)}"
+        )
+
+
+def load_results(
+    directories: list[Path], max_rows: int = MAX_ROWS, seed: int = SAMPLE_SEED
+) -> list[ResultSet]:
+    """Read result folders, with unique labels and a subsample of at most ``max_rows`` runs each.
+
+    Raises:
+        UsageError: A folder is not a result folder, or its files cannot be read.
+    """
+    import pyarrow.parquet as pq
+
+    results = []
+    for directory in directories:
+        check_result_folder(directory)
+        try:
+            summary = json.loads((directory / "summary.json").read_text())
+            manifest = json.loads((directory / "manifest.json").read_text())
+            names = pq.ParquetFile(directory / "runs.parquet").schema_arrow.names
+            columns = [name for name in names if _RUN_COLUMNS.match(name)]
+            table = pd.read_parquet(directory / "runs.parquet", columns=columns)
+        except (OSError, ValueError) as error:
+            raise UsageError(f"cannot read the result folder {directory}: {error}") from None
+        sample = table.sample(max_rows, random_state=seed) if len(table) > max_rows else table
+        scenario = manifest.get("scenario", {})
+        issues = {
+            name: {
+                "label": values.get("label", name),
+                "unit": values.get("unit", ""),
+                "bounds": scenario.get("issues", {}).get(name, {}).get("bounds"),
+            }
+            for name, values in summary["issues_among_deals"].items()
+        }
+        parties = {
+            party: scenario.get("negotiators", {}).get(party, {}).get("label", party)
+            for party in summary["utilities"]
+        }
+        results.append(
+            ResultSet(
+                summary["scenario"], directory, table, sample, summary, manifest, issues, parties
+            )
+        )
+    for result, label in zip(results, unique_labels(results), strict=True):
+        result.label = label
+    return results
+
+
+def unique_labels(results: list[ResultSet]) -> list[str]:
+    """Scenario names; with the seed, then the folder, added where names repeat."""
+    labels = [result.summary["scenario"] for result in results]
+    if len(set(labels)) < len(labels):
+        labels = [
+            f"{label} (seed {r.manifest.get('seed')})"
+            for label, r in zip(labels, results, strict=True)
+        ]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} [{r.directory}]" for label, r in zip(labels, results, strict=True)]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} #{index + 1}" for index, label in enumerate(labels)]
+    return labels
+
+
+def common_issues(results: list[ResultSet]) -> list[str]:
+    """Issue keys present in every result set, in the reference's order."""
+    return [name for name in results[0].issues if all(name in r.issues for r in results)]
+
+
+def common_parties(results: list[ResultSet]) -> list[str]:
+    """Negotiator keys present in every result set, in the reference's order."""
+    return [party for party in results[0].parties if all(party in r.parties for r in results)]
