@@ -8,16 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.maths.bargaining import (
-    distance_to_point,
-    finite_horizon_shares,
-    kalai_smorodinsky_solution,
-    nash_product,
-    nash_solution,
+from sim.maths.closed_forms import finite_horizon_shares, rubinstein_share
+from sim.maths.frontier import (
     pareto_frontier,
     pareto_frontier_linear,
     pareto_frontier_linear_packages,
-    rubinstein_share,
+)
+from sim.maths.solutions import (
+    distance_to_point,
+    kalai_smorodinsky_solution,
+    nash_product,
+    nash_solution,
 )
 from sim.maths.utility import normalise_weights, utility
 

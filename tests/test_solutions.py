@@ -1,11 +1,17 @@
-"""The fast per-run solutions agree with the general ones of sim.maths.bargaining."""
+"""The fast per-run solutions agree with the general ones (sim.maths.solutions)."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.maths.bargaining import kalai_smorodinsky_solution, nash_solution, pareto_frontier_linear
-from sim.maths.solutions import kalai_smorodinsky_point, nash_point, pareto_gap
+from sim.maths.frontier import pareto_frontier_linear
+from sim.maths.solutions import (
+    kalai_smorodinsky_point,
+    kalai_smorodinsky_solution,
+    nash_point,
+    nash_solution,
+    pareto_gap,
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -2,8 +2,8 @@
 
 The frontier is the Pareto frontier of the two sides' utilities, a polyline through vertices
 ``(u_own, u_other)`` with ``u_own`` non-increasing and ``u_other`` non-decreasing (see
-``sim.maths.bargaining.pareto_frontier_linear``). The conventions are those of
-``sim.maths.bargaining.finite_horizon_shares``, which is the special case of the unit pie.
+``sim.maths.frontier.pareto_frontier_linear``). The conventions are those of
+``sim.maths.closed_forms.finite_horizon_shares``, the special case of the unit pie.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from sim.maths.bargaining import pareto_frontier_linear
+from sim.maths.frontier import pareto_frontier_linear
 from sim.maths.subgame import spe_values
 from sim.players.strategies.base import Strategy, StrategyParameters
 from sim.players.views import StrategyView
