@@ -65,8 +65,6 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
     def among_deals(name: str) -> pd.Series:
         return column(name)[agreed]
 
-    rounds_before = among_deals("rounds_before_deadline")
-    end_rounds = among_deals("end_round")
     names = source.columns if isinstance(source, pd.DataFrame) else pq.read_schema(source).names
     return {
         "scenario": scenario.name,
@@ -92,8 +90,22 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
             }
             for party in scenario.negotiators
         },
+        **_timing(among_deals),
+        "events": {
+            name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
+            for name in names
+            if name.startswith(("event.", "retaliated."))
+        },
+    }
+
+
+def _timing(among_deals: Callable[[str], pd.Series]) -> dict[str, Any]:
+    """When deals came: quantiles of their timing and the deadline effect."""
+    rounds_before = among_deals("rounds_before_deadline")
+    end_rounds = among_deals("end_round")
+    return {
         "time_to_deal": {
-            "rounds": _quantiles(among_deals("end_round")),
+            "rounds": _quantiles(end_rounds),
             "days_before_deadline": _quantiles(among_deals("days_before_deadline")),
             "share_at_deadline_meeting": _mean(rounds_before == 0),
             "share_in_extension": _mean(rounds_before < 0),
@@ -103,11 +115,6 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
                 end_rounds >= 0.9 * (end_rounds + rounds_before)
             ),
             "reference": "Roth, Murnighan & Schoumaker (1988), Am. Econ. Rev. 78: 806-823",
-        },
-        "events": {
-            name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
-            for name in names
-            if name.startswith(("event.", "retaliated."))
         },
     }
 
@@ -124,37 +131,3 @@ def _mean(values: pd.Series) -> float | None:
 
 def _statistics(values: pd.Series) -> dict[str, float | None]:
     return {"mean": _mean(values), **_quantiles(values)}
-
-
-def describe(summary: dict[str, Any]) -> str:
-    """A one-paragraph plain-language account of a summary."""
-    low, high = summary["deal_probability_95ci"]
-    parts = [
-        f"{summary['scenario']}: {summary['runs']:,} runs; a deal in "
-        f"{summary['deal_probability']:.1%} of them (95% interval {low:.1%}-{high:.1%})."
-    ]
-    if summary["deals"]:
-        medians = ", ".join(
-            f"{issue['label']} {issue['q50']:.3g} {issue['unit']}"
-            for issue in summary["issues_among_deals"].values()
-        )
-        timing = summary["time_to_deal"]
-        parts.append(f"Median deal: {medians}.")
-        parts.append(
-            f"Deals came a median {timing['days_before_deadline']['q50']:.0f} days before the "
-            f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it, "
-            f"{timing['share_in_extension']:.0%} during an extension."
-        )
-    endings = summary["endings"]
-    not_ratified = endings.get("not_ratified", 0)  # absent from summaries of older versions
-    parts.append(
-        f"No deal: {endings['deadline']:,} runs reached the deadline, "
-        f"{endings['breakdown']:,} broke down earlier"
-        + (f", {not_ratified:,} deals were not ratified." if not_ratified else ".")
-    )
-    utilities = "; ".join(
-        f"{party} {values['mean']:.3f} (reservation {values['mean_reservation']:.3f})"
-        for party, values in summary["utilities"].items()
-    )
-    parts.append(f"Mean utilities: {utilities}.")
-    return " ".join(parts)

@@ -135,10 +135,10 @@ def _remedy(error: Exception) -> str:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from sim.analysis.summary import describe
     from sim.batch.chunks import DEFAULT_CHUNK_RUNS
     from sim.batch.engines import make_engine
     from sim.pipelines.run import run_scenario
+    from sim.report.run import describe
     from sim.scenario.loading import load_scenario
 
     if arguments.scheduler and arguments.engine not in ("auto", "dask"):

@@ -78,9 +78,6 @@ def run_scenario(
         ScenarioError: The scenario file is not valid.
         UsageError: The output folder exists (without ``force``) or cannot be written.
     """
-    from sim.analysis.summary import summarise
-    from sim.charts.run import all_charts
-
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     spec = loaded.scenario
     runs = spec.runs if runs is None else runs
@@ -97,27 +94,44 @@ def run_scenario(
         "trace_rounds": trace_rounds,
     }
     staging = Staging(directory, manifest(loaded, job, engine), resume)
-    chunks = plan_chunks(runs, chunk_runs)
+    _simulate(staging, engine, spec, seed, plan_chunks(runs, chunk_runs), trace_rounds, progress)
+    summary = _summarise_and_chart(staging.path, spec)
+    staging.commit()
+    return BatchResult(directory, summary)
+
+
+def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: int, progress):
+    """Simulate the chunks not yet in the staging folder, then join them into ``runs.parquet``.
+
+    Raises:
+        Interrupted: The user stopped the batch; the finished chunks stay staged.
+    """
     done = staging.done()
     todo = [chunk for chunk in chunks if chunk.index not in done]
     try:
-        with _progress(progress, runs) as advance, engine:
+        with _progress(progress, sum(chunk.runs for chunk in chunks)) as advance, engine:
             advance(sum(chunk.runs for chunk in chunks if chunk.index in done))
             for result in engine.map(chunk_task(spec, seed, trace_rounds), todo):
                 staging.write_chunk(result)
                 advance(result.chunk.runs)
     except KeyboardInterrupt:
         raise Interrupted(
-            f"interrupted after {len(staging.done())} of {len(chunks)} chunks; {directory} is "
-            f"unchanged. The finished chunks are in {staging.path}"
+            f"interrupted after {len(staging.done())} of {len(chunks)} chunks; "
+            f"{staging.directory} is unchanged. The finished chunks are in {staging.path}"
         ) from None
     staging.join_chunks(len(chunks))
-    summary = summarise(staging.path / "runs.parquet", spec)
-    write_json(staging.path / "summary.json", summary)
-    sample = read_head(staging.path / "runs.parquet", CHART_RUNS)
-    save_figures(all_charts(sample, spec), staging.path)
-    staging.commit()
-    return BatchResult(directory, summary)
+
+
+def _summarise_and_chart(folder: Path, spec) -> dict[str, Any]:
+    """Write ``summary.json`` and the charts of the batch staged in ``folder``."""
+    from sim.analysis.summary import summarise
+    from sim.charts.run import all_charts
+
+    summary = summarise(folder / "runs.parquet", spec)
+    write_json(folder / "summary.json", summary)
+    sample = read_head(folder / "runs.parquet", CHART_RUNS)
+    save_figures(all_charts(sample, spec), folder)
+    return summary
 
 
 @contextmanager
