@@ -5,51 +5,64 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from sim.analysis.trace import Trace
+from sim.charts.figures import figure_and_axes
+
+COLOURS = ("#264653", "#e76f51")
+"""The first proposer's colour, then the other side's."""
 
 
 def plot_trace(trace: Trace) -> Figure:
     """Offers in utility space with the frontier and solutions, and each issue over the calendar."""
-    scenario, rounds, outcome = trace.scenario, trace.rounds, trace.outcome
-    first, second = trace.parties
-    issues = list(scenario.issues)
+    issues = list(trace.scenario.issues)
     figure = Figure(figsize=(6 + 4.5 * len(issues), 5), layout="constrained")
     axes = figure.subplots(1, 1 + len(issues), width_ratios=[1.3] + [1] * len(issues))
-    colours = {first: "#264653", second: "#e76f51"}
+    plot_offers(trace, ax=axes[0])
+    for ax, issue in zip(axes[1:], issues, strict=True):
+        plot_issue_path(trace, issue, ax=ax)
+    axes[1].legend(fontsize="small")
+    outcome = trace.outcome
+    when = dt.date.fromisoformat(str(outcome["end_date"])[:10])
+    figure.suptitle(
+        f"{trace.scenario.name}, run {trace.run}: ended by {outcome['ended_by']} on {when:%d %b %Y}"
+    )
+    return figure
 
-    ax = axes[0]
+
+def plot_offers(trace: Trace, ax: Axes | None = None) -> Figure:
+    """Both sides' offers in utility space, with the frontier, the solutions and the deal."""
+    figure, ax = figure_and_axes(ax, (6, 5))
+    scenario, rounds, outcome = trace.scenario, trace.rounds, trace.outcome
+    first, second = trace.parties
     ax.plot(*trace.frontier.T, color="grey", label="Pareto frontier")
-    for party in (first, second):
+    for party, colour in zip(trace.parties, COLOURS, strict=True):
         own = rounds[rounds["proposer"] == party]
         ax.plot(
             own[f"utility.{first}"],
             own[f"utility.{second}"],
             "o-",
-            color=colours[party],
+            color=colour,
             label=f"offers by {scenario.negotiators[party].label}",
         )
-    for solution, marker in (("nash", "*"), ("kalai_smorodinsky", "P")):
+    points = (
+        ("nash", "*", 160, "black", "Nash"),
+        ("kalai_smorodinsky", "P", 160, "black", "Kalai-Smorodinsky"),
+        ("reservation", "X", 120, "#8d99ae", "reservation point"),
+    )
+    for prefix, marker, size, colour, label in points:
         ax.scatter(
-            outcome[f"{solution}.{first}"],
-            outcome[f"{solution}.{second}"],
+            outcome[f"{prefix}.{first}"],
+            outcome[f"{prefix}.{second}"],
             marker=marker,
-            s=160,
-            color="black",
-            label=solution.replace("_", "-").title(),
+            s=size,
+            color=colour,
+            label=label,
             zorder=3,
         )
-    ax.scatter(
-        outcome[f"reservation.{first}"],
-        outcome[f"reservation.{second}"],
-        marker="X",
-        s=120,
-        color="#8d99ae",
-        label="reservation point",
-        zorder=3,
-    )
     if outcome["agreed"]:
         accepted = rounds[rounds["accepted"]].iloc[-1]
         ax.scatter(
@@ -70,42 +83,42 @@ def plot_trace(trace: Trace) -> Figure:
         ylabel=f"{scenario.negotiators[second].label} utility (0-1)",
     )
     ax.legend(fontsize="small", loc="lower left")
+    return figure
 
-    deadline = pd.Timestamp(scenario.calendar.deadline)
-    summits = [
-        (name, pd.Timestamp(summit.date))
-        for name, summit in scenario.events.summits.items()
-        if outcome.get(f"event.{name}", False)
-    ]
-    for ax, issue in zip(axes[1:], issues, strict=True):
-        spec = scenario.issues[issue]
-        for party in (first, second):
-            own = rounds[rounds["proposer"] == party]
-            ax.plot(
-                own["date"],
-                own[f"offer.{issue}"],
-                "o-",
-                color=colours[party],
-                label=scenario.negotiators[party].label,
-            )
-        ax.axvline(deadline, color="black", linestyle="--", label="deadline")
-        for name, date in summits:
-            ax.axvline(date, color="#2a9d8f", linestyle=":", label=f"summit: {name}")
-        for name in scenario.events.shocks:
-            struck = int(outcome.get(f"event.{name}", -1))
-            if struck >= 0 and struck < len(rounds):
-                ax.axvline(rounds["date"].iloc[struck], color="#e9c46a", label=f"shock: {name}")
-        ax.axhline(
-            outcome[f"issue.{issue}"],
-            color="#2a9d8f" if outcome["agreed"] else "grey",
-            alpha=0.6,
-            label="agreed value" if outcome["agreed"] else "no-deal value",
+
+def plot_issue_path(trace: Trace, issue: str, ax: Axes | None = None) -> Figure:
+    """One issue's offers over the calendar, with the deadline, the events and the outcome."""
+    figure, ax = figure_and_axes(ax, (5, 5))
+    scenario, rounds, outcome = trace.scenario, trace.rounds, trace.outcome
+    spec = scenario.issues[issue]
+    for party, colour in zip(trace.parties, COLOURS, strict=True):
+        own = rounds[rounds["proposer"] == party]
+        ax.plot(
+            own["date"],
+            own[f"offer.{issue}"],
+            "o-",
+            color=colour,
+            label=scenario.negotiators[party].label,
         )
-        ax.set(ylim=spec.bounds, title=spec.label, ylabel=spec.unit, xlabel="meeting date")
-        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
-        ax.tick_params(axis="x", labelrotation=30)
-    axes[1].legend(fontsize="small")
-    ended = outcome["ended_by"]
-    when = dt.date.fromisoformat(str(outcome["end_date"])[:10])
-    figure.suptitle(f"{scenario.name}, run {trace.run}: ended by {ended} on {when:%d %b %Y}")
+    ax.axvline(
+        pd.Timestamp(scenario.calendar.deadline), color="black", linestyle="--", label="deadline"
+    )
+    for name, summit in scenario.events.summits.items():
+        if outcome.get(f"event.{name}", False):
+            ax.axvline(
+                pd.Timestamp(summit.date), color="#2a9d8f", linestyle=":", label=f"summit: {name}"
+            )
+    for name in scenario.events.shocks:
+        struck = int(outcome.get(f"event.{name}", -1))
+        if 0 <= struck < len(rounds):
+            ax.axvline(rounds["date"].iloc[struck], color="#e9c46a", label=f"shock: {name}")
+    ax.axhline(
+        outcome[f"issue.{issue}"],
+        color="#2a9d8f" if outcome["agreed"] else "grey",
+        alpha=0.6,
+        label="agreed value" if outcome["agreed"] else "no-deal value",
+    )
+    ax.set(ylim=spec.bounds, title=spec.label, ylabel=spec.unit, xlabel="meeting date")
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ax.tick_params(axis="x", labelrotation=30)
     return figure
