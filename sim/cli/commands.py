@@ -32,7 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_run(commands)
+    _add_trace(commands)
+    validate = commands.add_parser("validate", help="check scenario files")
+    validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    add_commands(commands)
+    return parser
 
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="run a Monte Carlo batch of a scenario")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
     run.add_argument("--runs", type=count("runs"), help="number of runs (default: the scenario's)")
@@ -75,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write rounds.parquet with every round of the first K runs",
     )
 
+
+def _add_trace(commands: argparse._SubParsersAction) -> None:
     trace = commands.add_parser(
         "trace", help="replay one run of a batch round by round, with a chart"
     )
@@ -86,11 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument(
         "--force", action="store_true", help="replace the output folder if it exists"
     )
-
-    validate = commands.add_parser("validate", help="check scenario files")
-    validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
-    add_commands(commands)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
