@@ -7,18 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.analysis.sensitivity import round_samples, run_design, uncertain_parameters
 from sim.cli.analysis import add_commands
 from sim.errors import UsageError
 from sim.model.negotiation import NegotiationModel
 from sim.model.parameters import Parameters
 from sim.params.distributions import Beta, Choice, Lognormal, Normal, Triangular, Uniform
-from sim.pipelines.sensitivity import (
-    quantile,
-    round_samples,
-    run_design,
-    sensitivity,
-    uncertain_parameters,
-)
+from sim.params.quantiles import quantile
+from sim.pipelines.sensitivity import sensitivity
 from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE
 from tests.scenarios import toy, write

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.columns import ENDING_NAMES, Ending
-from sim.maths.frontier import pareto_frontier_linear
 from sim.maths.calendar import round_day
+from sim.maths.frontier import pareto_frontier_linear
 from sim.maths.solutions import kalai_smorodinsky_point, nash_point, pareto_gap
 
 

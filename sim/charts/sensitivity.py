@@ -1,0 +1,76 @@
+"""Charts of a sensitivity analysis: one tornado chart of Sobol indices per output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.charts.figures import figure_and_axes
+
+TOP_PARAMETERS = 15
+"""Parameters shown in a tornado chart (the largest total indices)."""
+BAR_HEIGHT = 0.38
+"""Height of each bar, and of each parameter's row in inches."""
+
+
+def plot_tornado(
+    indices: pd.DataFrame, output: str, ax: Axes | None = None, top: int = TOP_PARAMETERS
+) -> Figure:
+    """Tornado chart of one output: first-order and total indices with 95% intervals.
+
+    Parameters are sorted by total index, largest on top; at most ``top`` are shown.
+
+    Args:
+        indices: Sobol indices, one row per output and parameter
+            (``sim.analysis.sensitivity.sobol_table``).
+        output: The output's column in the runs table, e.g. ``issue.tariff``.
+        ax: Axes to draw on; a new figure when ``None``.
+        top: Most parameters shown.
+
+    Returns:
+        The figure drawn on.
+    """
+    data = indices[indices["output"] == output].sort_values("ST", ascending=False).head(top)
+    figure, ax = figure_and_axes(ax, (7.5, 1.2 + BAR_HEIGHT * len(data)))
+    positions = np.arange(len(data))[::-1]
+    for offset, key, colour, label in (
+        (BAR_HEIGHT / 2, "ST", "#264653", "total (ST)"),
+        (-BAR_HEIGHT / 2, "S1", "#e9c46a", "first-order (S1)"),
+    ):
+        ax.barh(
+            positions + offset,
+            data[key].clip(lower=0),
+            BAR_HEIGHT,
+            xerr=data[f"{key}_conf"],
+            color=colour,
+            label=label,
+            capsize=3,
+        )
+    ax.set_yticks(positions, data["label"])
+    label = data["output_label"].iloc[0] if len(data) else output
+    ax.set(
+        xlim=(0, max(1.0, float((data["ST"] + data["ST_conf"]).max()) if len(data) else 1.0)),
+        xlabel="Sobol index (share of the output's variance; 95% interval)",
+        title=f"What drives the {label}",
+    )
+    ax.legend(loc="lower right", fontsize="small")
+    return figure
+
+
+def chart_name(output: str) -> str:
+    """File name of an output's tornado chart.
+
+    Args:
+        output: The output's column in the runs table.
+
+    Returns:
+        ``sobol_<output>.png``, ``sobol_deal.png`` for the deal.
+
+    Examples:
+        >>> chart_name("issue.tariff"), chart_name("utility.us"), chart_name("agreed")
+        ('sobol_tariff.png', 'sobol_utility_us.png', 'sobol_deal.png')
+    """
+    name = "deal" if output == "agreed" else output.removeprefix("issue.").replace(".", "_")
+    return f"sobol_{name}.png"
