@@ -6,18 +6,13 @@ import json
 import pandas as pd
 import pytest
 
+from sim.analysis.sweep import grid, heatmap_table
 from sim.cli.analysis import add_commands
+from sim.cli.arguments import parse_setting, split_values
 from sim.errors import UsageError
-from sim.pipelines.sweep import (
-    build_variant,
-    grid,
-    heatmap_table,
-    parse_setting,
-    set_path,
-    split_values,
-    sweep,
-)
+from sim.pipelines.sweep import sweep
 from sim.scenario.loading import load_scenario
+from sim.scenario.variants import build_variant, set_path
 from tests.conftest import BASELINE, SCENARIOS
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.arguments import count, seed
+from sim.cli.arguments import count, parse_setting, seed
 from sim.errors import UsageError
 
 MAX_SAMPLES = 1 << 20
@@ -120,7 +120,7 @@ def compare_command(arguments: argparse.Namespace) -> int:
 
 def sweep_command(arguments: argparse.Namespace) -> int:
     """``negsim sweep SCENARIO --set PATH=V1,V2,... [--runs N] [--seed S] [--out DIR]``."""
-    from sim.pipelines.sweep import parse_setting, sweep
+    from sim.pipelines.sweep import sweep
 
     settings: dict[str, list] = {}
     for text in arguments.settings:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
+
+from sim.errors import UsageError
 
 MAX_RUNS = 1_000_000_000
 
@@ -36,3 +39,50 @@ def seed(text: str) -> int:
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"seed must be between 0 and 2**63 - 1, got {value}")
     return value
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``V1,V2,...`` at the commas outside brackets and quotes.
+
+    Examples:
+        >>> split_values("0, 0.5,{dist: uniform, low: 0, high: 1},[1, 2]")
+        ['0', '0.5', '{dist: uniform, low: 0, high: 1}', '[1, 2]']
+    """
+    parts, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def parse_setting(text: str) -> tuple[str, list[Any]]:
+    """Read ``PATH=V1,V2,...`` (as given to ``--set``), each value as YAML text.
+
+    Examples:
+        >>> parse_setting("calendar.extension.probability=0,1")
+        ('calendar.extension.probability', [0, 1])
+
+    Raises:
+        UsageError: There is no ``=``, no path or no value, or a value is not valid YAML.
+    """
+    from sim.scenario.variants import parse_value  # imported here: YAML and the schema are slow
+
+    path, equals, values = text.partition("=")
+    path = path.strip()
+    if not equals or not path:
+        raise UsageError(
+            f"--set {text!r}: expected PATH=V1,V2,... (e.g. calendar.extension.days=0,30)"
+        )
+    return path, [parse_value(value) for value in split_values(values)]

@@ -4,6 +4,8 @@ Every mistake becomes a ``ScenarioError`` whose problems name the file, the line
 path and what was expected. Only PyYAML's safe loader is used; file size and the number of YAML
 nodes (aliases included) and their nesting are bounded, so a "billion laughs" file or an alias
 inside itself is refused rather than expanded.
+
+``validate`` is the one check of scenario data: files here, variants in ``sim.scenario.variants``.
 """
 
 from __future__ import annotations
@@ -70,15 +72,49 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     for file in files:
         digest.update(file.read_bytes())
     try:
-        scenario = Scenario.model_validate(document.data)
+        scenario = validate(document.data)
+    except InvalidData as error:
+        raise ScenarioError(
+            [_problem(document, path, where, text) for where, text in error.problems]
+        ) from None
+    return LoadedScenario(scenario, document.data, files, digest.hexdigest())
+
+
+class InvalidData(Exception):
+    """Scenario data that ``validate`` refused.
+
+    Attributes:
+        problems: What is wrong, as ``(path into the data, message)`` pairs (at most 20).
+    """
+
+    def __init__(self, problems: list[tuple[tuple[str, ...], str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{'.'.join(where)}: {text}" for where, text in problems))
+
+
+def validate(data: dict[str, Any]) -> Scenario:
+    """The typed scenario of merged YAML data: the one validation of every scenario.
+
+    Pydantic's errors and the checks spanning several fields (``consistency_problems``) become
+    messages a user can act on, each at the path of the data it concerns.
+
+    Args:
+        data: Scenario data, after ``extends:`` is resolved.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        InvalidData: The data is not a valid scenario.
+    """
+    try:
+        scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_problems(error, document, path)) from None
+        raise InvalidData(_problems(error, data)) from None
     problems = consistency_problems(scenario)
     if problems:
-        raise ScenarioError(
-            [_problem(document, path, tuple(where.split(".")), text) for where, text in problems]
-        )
-    return LoadedScenario(scenario, document.data, files, digest.hexdigest())
+        raise InvalidData([(tuple(where.split(".")), text) for where, text in problems])
+    return scenario
 
 
 def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Document:
@@ -237,11 +273,11 @@ def _problem(document: _Document, default: Path, path: tuple[str, ...], message:
     return Problem(default, None, ".".join(path), message)
 
 
-def _problems(error: ValidationError, document: _Document, path: Path) -> list[Problem]:
-    """Pydantic's errors rewritten as problems a user can act on."""
+def _problems(error: ValidationError, data: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Pydantic's errors rewritten as ``(path, message)`` pairs a user can act on."""
     problems = []
     for item in error.errors():
-        loc = _data_path(document.data, item["loc"])
+        loc = _data_path(data, item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             siblings = schema_fields(loc[:-1])
@@ -256,7 +292,7 @@ def _problems(error: ValidationError, document: _Document, path: Path) -> list[P
             and not isinstance(item["input"], dict | list)
         ):
             message += f", got {reprlib.repr(item['input'])}"
-        problems.append(_problem(document, path, loc, message))
+        problems.append((loc, message))
     return problems[:20]
 
 
