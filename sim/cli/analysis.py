@@ -21,6 +21,13 @@ MAX_SAMPLES = 1 << 20
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``compare``, ``sweep``, ``sensitivity`` and ``report`` to ``negsim``'s subcommands."""
+    _add_compare(subparsers)
+    _add_sweep(subparsers)
+    _add_sensitivity(subparsers)
+    _add_report(subparsers)
+
+
+def _add_compare(subparsers: argparse._SubParsersAction) -> None:
     compare = subparsers.add_parser(
         "compare",
         help="compare result folders of negsim run: charts, differences, report",
@@ -42,6 +49,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     compare.add_argument("--no-report", action="store_true", help="do not write report.html")
     compare.set_defaults(handler=compare_command)
 
+
+def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
     sweep = subparsers.add_parser(
         "sweep",
         help="run a scenario over a grid of parameter values",
@@ -67,6 +76,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     sweep.add_argument("--force", action="store_true", help="replace the output folder")
     sweep.set_defaults(handler=sweep_command)
 
+
+def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     sensitivity = subparsers.add_parser(
         "sensitivity",
         help="Sobol indices: which uncertain parameters drive the outcomes",
@@ -87,6 +98,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     sensitivity.add_argument("--force", action="store_true", help="replace the output folder")
     sensitivity.set_defaults(handler=sensitivity_command)
 
+
+def _add_report(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report",
         help="write a self-contained report.html into a result folder",
