@@ -5,6 +5,7 @@ A test module for a new strategy subclasses ``StrategyContract`` and sets ``stra
 ``AcceptanceContract`` likewise.
 """
 
+import re
 from typing import ClassVar
 
 import numpy as np
@@ -13,10 +14,14 @@ import pytest
 import yaml
 
 from sim.batch.chunks import Chunk, run_chunk
+from sim.columns import ENDINGS
 from sim.players import acceptance, strategies
 from sim.players.acceptance import OfferContext
 from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE
+
+CITATION = re.compile(r"[A-Z][\w&,. -]+ \((19|20)\d\d\), \S")
+"""How a citation starts: authors, (year), then the title or journal."""
 
 
 def scenario_with(tmp_path, us_strategy=None, korea_strategy=None, us_acceptance=None):
@@ -39,6 +44,21 @@ def play(scenario, seed=3, runs=400):
     return result.runs, result.rounds
 
 
+def check_runs_are_whole(scenario, runs, rounds, count):
+    """Every run ended one way, after its traced rounds, on the offer it accepted (if any)."""
+    assert runs["run"].tolist() == list(range(count))
+    assert runs["ended_by"].isin(ENDINGS).all()
+    assert (runs["agreed"] == (runs["ended_by"] == "agreement")).all()
+    by_run = rounds.groupby("run")
+    assert (by_run["round"].max().to_numpy() == runs["end_round"].to_numpy()).all()
+    accepted = by_run["accepted"].sum().to_numpy()
+    assert (accepted == runs["ended_by"].isin(["agreement", "not_ratified"])).all()
+    deals = rounds[rounds["accepted"]].set_index("run")
+    agreed = runs.set_index("run").loc[deals.index]
+    for name in scenario.issues:
+        np.testing.assert_allclose(agreed[f"issue.{name}"], deals[f"offer.{name}"])
+
+
 class StrategyContract:
     strategy_class: ClassVar[type]
     parameter_sets: ClassVar[list[dict]]
@@ -50,7 +70,7 @@ class StrategyContract:
 
     def test_registered_under_its_name_with_a_citation(self):
         assert strategies.REGISTRY[self.strategy_class.name] is self.strategy_class
-        assert self.strategy_class.citation
+        assert CITATION.match(self.strategy_class.citation), self.strategy_class.citation
         assert "Names:" in self.strategy_class.__doc__
         assert {"stochastic", "uses_opponent_offers"} <= set(self.strategy_class.classifier)
 
@@ -108,15 +128,22 @@ class AcceptanceContract:
 
     def test_registered_under_its_name_with_a_citation(self):
         assert acceptance.REGISTRY[self.rule_class.name] is self.rule_class
-        assert self.rule_class.citation
+        assert CITATION.match(self.rule_class.citation), self.rule_class.citation
         assert "Names:" in self.rule_class.__doc__
 
     def test_answers_one_boolean_per_run(self):
         for parameters in self.parameter_sets:
             rule = self.rule_class(**parameters)
-            answer = rule.accepts(self.context(np.linspace(0, 1, 7), 0.5, 0.3, False))
-            assert answer.dtype == bool
-            assert answer.shape == (7,)
+            offers = np.linspace(0, 1, 7)
+            for last_round in (False, True):
+                answer = rule.accepts(self.context(offers, 0.5, 0.3, last_round))
+                assert answer.dtype == bool
+                assert answer.shape == (7,)
+                # an offer is accepted whenever a worse one is
+                assert (np.diff(answer.astype(int)) >= 0).all(), (parameters, answer)
+            # at the last round, anything better than no deal is taken
+            answer = rule.accepts(self.context(offers, 0.9, 0.3, True, 1.0, 1.0))
+            assert answer[offers >= 0.3].all(), (parameters, answer)
 
     def test_accepts_its_own_best_at_the_last_round(self):
         for parameters in self.parameter_sets:
@@ -134,5 +161,5 @@ class AcceptanceContract:
                 scenario = scenario_with(
                     tmp_path, us_strategy={"name": strategy}, us_acceptance=block
                 )
-                runs, _ = play(scenario, runs=200)
-                assert runs["agreed"].dtype == bool
+                runs, rounds = play(scenario, runs=200)
+                check_runs_are_whole(scenario, runs, rounds, 200)

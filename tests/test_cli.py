@@ -44,8 +44,10 @@ def test_every_shipped_scenario_runs(scenario, tmp_path, capsys):
 
 
 def check_result_folder(out, name, runs):
-    for file in ["runs.parquet", "summary.json", "manifest.json", *CHARTS]:
+    for file in ["runs.parquet", "summary.json", "manifest.json"]:
         assert (out / file).stat().st_size > 0, file
+    for chart in CHARTS:
+        assert (out / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", chart
     table = pd.read_parquet(out / "runs.parquet")
     assert len(table) == runs
     assert all(documented(column) for column in table.columns), table.columns
@@ -108,29 +110,29 @@ def test_a_scheduler_needs_the_dask_engine(capsys):
     assert "--scheduler goes with --engine dask" in capsys.readouterr().err
 
 
-def test_unwritable_output_folder_is_refused(tmp_path, capsys):
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        arguments = ["run", "scenarios/korea_us_2025.yaml", "--runs", "100"]
-        status = main([*arguments, "--out", str(locked / "x"), "--quiet"])
-    finally:
-        locked.chmod(0o700)
-    if status == 0:  # root ignores permission bits
-        pytest.skip("running as a user that can write anywhere")
-    assert status == 2
-    assert "cannot write" in capsys.readouterr().err
-
-
-def test_output_below_a_file_is_refused(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("command", "out", "message"),
+    [
+        ("run", "file.txt/out", "cannot create {out}: {file} is a file, not a folder"),
+        ("run", "file.txt/a/b/out", "cannot create {out}: {file} is a file, not a folder"),
+        ("run", "file.txt", "output path {out} exists and is not a folder"),
+        ("trace", "file.txt/out", "cannot create {out}: {file} is a file, not a folder"),
+    ],
+    ids=["below-a-file", "deep-below-a-file", "is-a-file", "trace-below-a-file"],
+)
+def test_output_path_through_a_file_is_refused(command, out, message, tmp_path):
+    """Refused for every user, root included (permission bits would not stop root)."""
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
-    status = main(
-        ["run", "scenarios/korea_us_2025.yaml", "--runs", "10", "--out", str(blocker / "out")]
-    )
-    assert status == 2
-    assert "is a file, not a folder" in capsys.readouterr().err
+    out = tmp_path / out
+    scenario = SCENARIOS / "korea_us_2025.yaml"
+    result = negsim(command, scenario, "--runs", 100, "--out", out, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"negsim: error: {message.format(out=out, file=blocker)}\n"
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert [path.name for path in tmp_path.rglob("*")] == ["file.txt"]  # nothing created
+    assert blocker.read_text() == "not a folder"
 
 
 def test_validate_accepts_every_shipped_scenario():

@@ -116,7 +116,7 @@ def test_trace_replays_a_run_of_the_batch(tmp_path, capsys):
         ]
     )
     assert status == 0
-    assert (out / "trace.png").stat().st_size > 0
+    assert (out / "trace.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     rounds = pd.read_csv(out / "rounds.csv")
     scenario = load_scenario("scenarios/korea_us_2025.yaml").scenario
     row = run_batch(scenario, runs=2000, seed=5).iloc[7]

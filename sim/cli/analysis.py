@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.arguments import count, parse_setting, seed
+from sim.cli.arguments import add_output_options, count, parse_setting, seed
 from sim.errors import UsageError
 
 MAX_SAMPLES = 1 << 20
@@ -42,10 +42,7 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="result folders of negsim run (at least two); the first is the reference",
     )
-    compare.add_argument(
-        "--out", type=Path, help="output folder (default: results/compare-<a>-vs-<b>/)"
-    )
-    compare.add_argument("--force", action="store_true", help="replace the output folder")
+    add_output_options(compare, "results/compare-<a>-vs-<b>/")
     compare.add_argument("--no-report", action="store_true", help="do not write report.html")
     compare.set_defaults(handler=compare_command)
 
@@ -72,8 +69,7 @@ def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
         "--runs", type=count("runs"), help="runs per grid point (default: scenario's)"
     )
     sweep.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
-    sweep.add_argument("--out", type=Path, help="output folder (default: results/sweep-<name>/)")
-    sweep.add_argument("--force", action="store_true", help="replace the output folder")
+    add_output_options(sweep, "results/sweep-<name>/")
     sweep.set_defaults(handler=sweep_command)
 
 
@@ -92,10 +88,7 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
         "(default: 1024)",
     )
     sensitivity.add_argument("--seed", type=seed, help="seed (default: the scenario's)")
-    sensitivity.add_argument(
-        "--out", type=Path, help="output folder (default: results/sensitivity-<name>/)"
-    )
-    sensitivity.add_argument("--force", action="store_true", help="replace the output folder")
+    add_output_options(sensitivity, "results/sensitivity-<name>/")
     sensitivity.set_defaults(handler=sensitivity_command)
 
 

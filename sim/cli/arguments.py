@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sim.errors import UsageError
@@ -86,3 +87,11 @@ def parse_setting(text: str) -> tuple[str, list[Any]]:
             f"--set {text!r}: expected PATH=V1,V2,... (e.g. calendar.extension.days=0,30)"
         )
     return path, [parse_value(value) for value in split_values(values)]
+
+
+def add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
+    """Add ``--out`` (the output folder, ``default`` when not given) and ``--force``."""
+    parser.add_argument("--out", type=Path, help=f"output folder (default: {default})")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the output folder if it exists"
+    )

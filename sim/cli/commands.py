@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sim.batch.engines import ENGINES
 from sim.cli.analysis import HANDLERS, add_commands
-from sim.cli.arguments import count, seed
+from sim.cli.arguments import add_output_options, count, seed
 from sim.errors import Interrupted, OutputExists, ResumeMismatch, ScenarioError, UsageError
 
 EXIT_USAGE = 2
@@ -45,8 +45,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     run.add_argument("scenario", type=Path, help="scenario YAML file")
     run.add_argument("--runs", type=count("runs"), help="number of runs (default: the scenario's)")
     run.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
-    run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>/)")
-    run.add_argument("--force", action="store_true", help="replace the output folder if it exists")
+    add_output_options(run, "results/<scenario name>/")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     run.add_argument(
         "--engine",
@@ -92,10 +91,7 @@ def _add_trace(commands: argparse._SubParsersAction) -> None:
     trace.add_argument("--seed", type=seed, help="master seed of the batch (default: scenario's)")
     trace.add_argument("--run", type=count("run index", 0), default=0, help="which run (default 0)")
     trace.add_argument("--runs", type=count("runs"), help="batch size (default: the scenario's)")
-    trace.add_argument("--out", type=Path, help="output folder (default: results/<name>-run-<I>/)")
-    trace.add_argument(
-        "--force", action="store_true", help="replace the output folder if it exists"
-    )
+    add_output_options(trace, "results/<name>-run-<I>/")
 
 
 def main(argv: list[str] | None = None) -> int:
