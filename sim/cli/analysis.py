@@ -47,14 +47,23 @@ def _add_compare(subparsers: argparse._SubParsersAction) -> None:
     compare.set_defaults(handler=compare_command)
 
 
+def _scenario_command(
+    subparsers: argparse._SubParsersAction, name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    """The parser of a command whose first argument is a scenario file."""
+    parser = subparsers.add_parser(name, help=summary, description=description)
+    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    return parser
+
+
 def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
-    sweep = subparsers.add_parser(
+    sweep = _scenario_command(
+        subparsers,
         "sweep",
-        help="run a scenario over a grid of parameter values",
-        description="Run one batch per combination of the --set values and chart the deal "
-        "probability and the issues against them.",
+        "run a scenario over a grid of parameter values",
+        "Run one batch per combination of the --set values and chart the deal probability and "
+        "the issues against them.",
     )
-    sweep.add_argument("scenario", type=Path, help="scenario YAML file")
     sweep.add_argument(
         "--set",
         dest="settings",
@@ -74,13 +83,13 @@ def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
-    sensitivity = subparsers.add_parser(
+    sensitivity = _scenario_command(
+        subparsers,
         "sensitivity",
-        help="Sobol indices: which uncertain parameters drive the outcomes",
-        description="Sobol sensitivity analysis (Saltelli design, SALib) of the scenario's "
-        "uncertain parameters for the deal probability, each issue and each side's utility.",
+        "Sobol indices: which uncertain parameters drive the outcomes",
+        "Sobol sensitivity analysis (Saltelli design, SALib) of the scenario's uncertain "
+        "parameters for the deal probability, each issue and each side's utility.",
     )
-    sensitivity.add_argument("scenario", type=Path, help="scenario YAML file")
     sensitivity.add_argument(
         "--samples",
         type=count("samples", 1, MAX_SAMPLES),
