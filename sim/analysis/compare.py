@@ -32,10 +32,10 @@ from sim.analysis.inference import (
     holm,
     p_value,
     percentile_interval,
+    proportion_interval,
     proportion_test,
 )
 from sim.analysis.results import SAMPLE_SEED, ResultSet, common_issues, common_parties
-from sim.analysis.summary import proportion_interval
 from sim.seeds import generator
 
 ALPHA = 0.05

@@ -12,6 +12,21 @@ RESAMPLES = 1_000
 """Bootstrap resamples per interval."""
 
 
+def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion.
+
+    Examples:
+        >>> [round(x, 4) for x in proportion_interval(50, 100)]
+        [0.4038, 0.5962]
+    """
+    from scipy import stats  # imported here: scipy.stats is slow to import
+
+    if trials == 0:
+        return (0.0, 1.0)
+    interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")
+    return (float(interval.low), float(interval.high))
+
+
 def holm(p_values: list[float] | np.ndarray) -> np.ndarray:
     """Holm's step-down adjustment of p-values (missing values stay missing).
 

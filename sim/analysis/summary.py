@@ -10,25 +10,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.analysis.inference import proportion_interval
 from sim.columns import ENDINGS
 from sim.scenario.schema import Scenario
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
-
-def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion.
-
-    Examples:
-        >>> [round(x, 4) for x in proportion_interval(50, 100)]
-        [0.4038, 0.5962]
-    """
-    from scipy import stats  # imported here: scipy.stats is slow to import
-
-    if trials == 0:
-        return (0.0, 1.0)
-    interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")
-    return (float(interval.low), float(interval.high))
 
 
 def _quantiles(values: pd.Series) -> dict[str, float | None]:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.summary import proportion_interval
+from sim.analysis.inference import proportion_interval
 from sim.errors import UsageError
 from sim.scenario.schema import Scenario
 from sim.scenario.variants import parse_value, value_label

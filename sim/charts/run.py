@@ -14,7 +14,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from sim.analysis.summary import proportion_interval
+from sim.analysis.inference import proportion_interval
 from sim.charts.figures import figure_and_axes
 from sim.columns import ENDINGS
 from sim.params.numbers import support
