@@ -128,8 +128,7 @@ def compare_command(arguments: argparse.Namespace) -> int:
         force=arguments.force,
         report=not arguments.no_report,
     )
-    print(result.text)
-    _wrote(result.directory, started)
+    _print_result(result, started)
     return 0
 
 
@@ -152,8 +151,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
         out=arguments.out,
         force=arguments.force,
     )
-    print(result.text)
-    _wrote(result.directory, started)
+    _print_result(result, started)
     return 0
 
 
@@ -169,8 +167,7 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
         out=arguments.out,
         force=arguments.force,
     )
-    print(result.text)
-    _wrote(result.directory, started)
+    _print_result(result, started)
     return 0
 
 
@@ -183,8 +180,10 @@ def report_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _wrote(directory: Path, started: float) -> None:
-    print(f"Wrote {directory}/ in {time.perf_counter() - started:.1f} s.")
+def _print_result(result, started: float) -> None:
+    """Print an analysis's account and the folder it wrote, with the time it took."""
+    print(result.text)
+    print(f"Wrote {result.directory}/ in {time.perf_counter() - started:.1f} s.")
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
