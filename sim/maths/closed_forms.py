@@ -89,3 +89,61 @@ def finite_horizon_shares(
         value[proposer] = np.maximum(1.0 - value[responder], delta[proposer] * value[proposer])
         shares[..., t] = value[proposer]
     return shares
+
+
+def breakdown_share(breakdown, delta=1.0, disagreement_first=0.0, disagreement_second=0.0):
+    """First proposer's share of a unit pie with a risk of breakdown after each rejection.
+
+    Binmore, Rubinstein & Wolinsky (1986), "The Nash bargaining solution in economic modelling",
+    RAND Journal of Economics 17(2): 176-188: after a rejection the talks break down with
+    probability ``p`` (each side then gets its breakdown payoff ``b_i``) and go on a round later
+    otherwise. The stationary subgame-perfect split solves
+    ``x = 1 - delta (p b_2 + (1 - p) z)`` and ``z = 1 - delta (p b_1 + (1 - p) x)``, ``z`` being
+    the second side's share when it proposes. As ``p -> 0`` with ``delta = 1`` the split tends to
+    the Nash bargaining solution with the breakdown payoffs as disagreement point,
+    ``(1 + b_1 - b_2) / 2``.
+
+    Examples:
+        >>> round(float(breakdown_share(0.5)), 4)  # 1 / (2 - p)
+        0.6667
+        >>> round(float(breakdown_share(1e-6, 1.0, 0.2, 0.1)), 4)  # Nash: (1 + 0.2 - 0.1) / 2
+        0.55
+    """
+    p, delta = np.asarray(breakdown, dtype=float), np.asarray(delta, dtype=float)
+    b1, b2 = disagreement_first, disagreement_second
+    going_on = delta * (1.0 - p)
+    return (1.0 - going_on - delta * p * b2 + delta * p * going_on * b1) / (1.0 - going_on**2)
+
+
+def outside_option_share(delta, option) -> np.ndarray:
+    """First proposer's share of a unit pie when the responder may opt out after rejecting.
+
+    Binmore, Shaked & Sutton (1989), "An outside option experiment", Quarterly Journal of
+    Economics 104(4): 753-770, and Osborne & Rubinstein (1990), Bargaining and Markets,
+    section 3.12 (the outside option principle): the second side may, after rejecting an offer,
+    leave with ``option`` at once. An option worth less than what it gets in Rubinstein's game,
+    ``delta / (1 + delta)``, changes nothing; a larger one gives it exactly the option.
+
+    Examples:
+        >>> round(float(outside_option_share(0.9, 0.3)), 4)  # 1 / 1.9: the option is not used
+        0.5263
+        >>> round(float(outside_option_share(0.9, 0.6)), 4)  # 1 - 0.6
+        0.4
+    """
+    delta, option = np.asarray(delta, dtype=float), np.asarray(option, dtype=float)
+    return np.where(option <= delta / (1.0 + delta), 1.0 / (1.0 + delta), 1.0 - option)
+
+
+def random_proposer_share(recognition, delta) -> np.ndarray:
+    """Share of a unit pie a side demands when recognised, each round at random.
+
+    In each round the first side proposes with probability ``q`` (Baron & Ferejohn 1989,
+    "Bargaining in legislatures", American Political Science Review 83(4): 1181-1206, with two
+    players and unanimity). Its expected share is ``q`` whatever ``delta``; when recognised it
+    demands ``1 - delta (1 - q)``.
+
+    Examples:
+        >>> round(float(random_proposer_share(0.5, 0.9)), 4)
+        0.55
+    """
+    return 1.0 - np.asarray(delta, dtype=float) * (1.0 - np.asarray(recognition, dtype=float))

@@ -5,6 +5,8 @@ A package gives each of the K issues a value in its unit. A negotiator values is
     v_k(x) = 1 - |x - ideal_k| / d_k,   d_k = max(ideal_k - low_k, high_k - ideal_k),
 
 so 1 at its ideal point and 0 at the farthest bound: a linear value function, normalised per issue.
+With a ``shape`` (:mod:`sim.maths.values`) the value is a concave function of the same relative
+distance, ``v_k = f_k(|x - ideal_k| / d_k)``, still 1 at the ideal and 0 at the farthest bound.
 Its utility is the salience-weighted sum ``U(x) = sum_k w_k v_k(x)`` with weights summing to one, so
 ``U`` lies in [0, 1]: 1 is every issue at the negotiator's ideal, 0 every issue at its worst bound.
 """
@@ -12,6 +14,8 @@ Its utility is the salience-weighted sum ``U(x) = sum_k w_k v_k(x)`` with weight
 from __future__ import annotations
 
 import numpy as np
+
+from sim.maths.values import shaped_value
 
 
 def normalise_weights(weights: np.ndarray) -> np.ndarray:
@@ -32,16 +36,23 @@ def value_range(ideal, low, high) -> np.ndarray:
     return np.maximum(np.maximum(ideal - low, high - ideal), np.finfo(float).tiny)
 
 
-def issue_values(packages, ideal, low, high, scale=None) -> np.ndarray:
+def issue_values(packages, ideal, low, high, scale=None, shape=None, curvature=1.0) -> np.ndarray:
     """Per-issue values ``v_k`` in [0, 1] of packages (shape ``(..., K)``).
 
-    ``scale`` is ``value_range(ideal, low, high)``, passed when already known.
+    ``scale`` is ``value_range(ideal, low, high)``, passed when already known; ``shape`` holds
+    the shape code of each issue (``None``: all linear) and ``curvature`` the curvature of the
+    exponential ones.
     """
     scale = value_range(ideal, low, high) if scale is None else scale
-    return 1.0 - np.abs(packages - ideal) / scale
+    distance = np.abs(packages - ideal) / scale
+    if shape is None or not np.any(shape):
+        return 1.0 - distance
+    return shaped_value(distance, shape, curvature)
 
 
-def utility(packages, ideal, weights, low, high, scale=None) -> np.ndarray:
+def utility(
+    packages, ideal, weights, low, high, scale=None, shape=None, curvature=1.0
+) -> np.ndarray:
     """Weighted utility in [0, 1] of each package; the last axis runs over issues.
 
     Examples:
@@ -49,4 +60,5 @@ def utility(packages, ideal, weights, low, high, scale=None) -> np.ndarray:
         ...               np.array([0.0, 0.0]), np.array([20.0, 10.0])))
         0.75
     """
-    return np.sum(weights * issue_values(packages, ideal, low, high, scale), axis=-1)
+    values = issue_values(packages, ideal, low, high, scale, shape, curvature)
+    return np.sum(weights * values, axis=-1)
