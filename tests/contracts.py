@@ -103,7 +103,7 @@ class StrategyContract:
         for scenario in games:
             runs, rounds = play(scenario)
             reservation = runs.set_index("run")
-            discount = scenario.protocol.discount_per_round if self.offers_below_reservation else 1
+            discount = scenario.protocol.discount_per_day if self.offers_below_reservation else 1
             for party in scenario.negotiators:
                 own = rounds[rounds["proposer"] == party]
                 floor = discount * reservation.loc[own["run"], f"reservation.{party}"].to_numpy()
@@ -121,6 +121,7 @@ class AcceptanceContract:
             offered_utility=np.broadcast_to(offered, size).astype(float),
             next_target=np.broadcast_to(next_target, size).astype(float),
             reservation=np.broadcast_to(reservation, size).astype(float),
+            disagreement=np.broadcast_to(reservation, size).astype(float),
             last_round=np.broadcast_to(last_round, size),
             time_fraction=np.broadcast_to(time_fraction, size).astype(float),
             best_offered=np.broadcast_to(best, size).astype(float),

@@ -6,45 +6,42 @@ reaching into an agent or the model, so it can be tested without either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.maths.subgame import Terms, rejection_value
 
 
 @dataclass(frozen=True)
 class GameView:
     """The game as a player with complete information sees it, one row per run.
 
+    Values are those the sides bargain over: a deal's value (utility, rapport, audience cost),
+    the value of no deal and of each side's outside option.
+
     Attributes:
         version: A number that changes whenever the game changes during the talks (an
             extension, a summit, a shock); a strategy that solves the game caches on it.
-        own_weights: This side's normalised salience weights, shape ``(N, K)``.
-        own_ideal: Its ideal issue values, shape ``(N, K)``.
-        own_reservation: Its reservation utility, shape ``(N,)``.
-        own_discount: Its discount factor per round.
-        opponent_weights: The opponent's weights, shape ``(N, K)``.
-        opponent_ideal: The opponent's ideal issue values, shape ``(N, K)``.
-        opponent_reservation: The opponent's reservation utility.
-        opponent_discount: The opponent's discount factor per round.
-        low: Lower bounds of the issues, shape ``(K,)``.
-        high: Upper bounds of the issues, shape ``(K,)``.
+        frontier: Computes the Pareto frontier of the two sides' deal values, vertices
+            ``(own, opponent)`` of shape ``(N, M, 2)`` (called only when needed).
+        own: This side's disagreement value, outside option and discount factor per round.
+        opponent: The opponent's.
+        opponent_weights: The opponent's normalised salience weights, shape ``(N, K)``.
+        breakdown: Probability per round that the talks break down after a rejection.
         last_round: Index of the last round before the deadline in force, shape ``(N,)``.
-        proposes_first: True if this side proposes in even rounds.
+        recognition: The probability that this side proposes in round ``t``.
     """
 
     version: int
-    own_weights: np.ndarray
-    own_ideal: np.ndarray
-    own_reservation: np.ndarray
-    own_discount: np.ndarray | float
+    frontier: Callable[[], np.ndarray]
+    own: Terms
+    opponent: Terms
     opponent_weights: np.ndarray
-    opponent_ideal: np.ndarray
-    opponent_reservation: np.ndarray
-    opponent_discount: np.ndarray | float
-    low: np.ndarray
-    high: np.ndarray
+    breakdown: np.ndarray | float
     last_round: np.ndarray
-    proposes_first: bool
+    recognition: Callable[[int], np.ndarray | float]
 
 
 @dataclass(frozen=True)
@@ -81,14 +78,16 @@ class OfferContext:
     """What a responder knows when an offer arrives, one entry per run.
 
     Attributes:
-        offered_utility: The responder's utility of the offer on the table.
-        next_target: The utility the responder's own next offer would give it.
-        reservation: The responder's reservation utility.
+        offered_utility: The responder's value of the offer on the table.
+        next_target: What its next round is worth to it (its own next offer, for a tactic).
+        reservation: The value below which it does not agree: no deal, or its outside option.
+        disagreement: Its value of no deal.
+        exit_value: Its value of taking its outside option now (``-inf`` if it has none).
         last_round: True where no round follows this one (the deadline, if not extended).
         time_fraction: Elapsed share of the responder's horizon, ``t / T``.
-        discount: The responder's discount factor per round: its own next offer, or no deal
-            after the last round, would come one round later.
-        best_offered: The best utility the opponent has offered it so far, this offer included.
+        discount: The responder's discount factor per round.
+        breakdown: The probability that the talks break down after a rejection.
+        best_offered: The best value the opponent has offered it so far, this offer included.
     """
 
     offered_utility: np.ndarray
@@ -96,5 +95,21 @@ class OfferContext:
     reservation: np.ndarray
     last_round: np.ndarray
     time_fraction: np.ndarray
+    disagreement: np.ndarray | float = 0.0
+    exit_value: np.ndarray | float = -np.inf
     discount: np.ndarray | float = 1.0
+    breakdown: np.ndarray | float = 0.0
     best_offered: np.ndarray | float = -np.inf
+
+    def rejection_value(self, next_value) -> np.ndarray:
+        """What rejecting is worth if the next round is worth ``next_value``.
+
+        That is going on a round later at the risk of breakdown, or the outside option at once.
+        """
+        return rejection_value(
+            next_value, self.discount, self.breakdown, self.disagreement, self.exit_value
+        )
+
+    def no_deal_value(self) -> np.ndarray:
+        """What rejecting is worth if nothing better than no deal would follow."""
+        return self.rejection_value(self.disagreement)

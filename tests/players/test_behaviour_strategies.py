@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.maths.offers import cheapest_first_shares
-from sim.players.strategies import Equilibrium, StrategyView, TitForTat, TradeOff
+from sim.players.strategies import Equilibrium, StrategyView, TitForTat, Logrolling
 from tests.contracts import StrategyContract, play, scenario_with
 
 
@@ -43,12 +43,12 @@ class TestTitForTat(StrategyContract):
         assert TitForTat("absolute").target(retracting) == pytest.approx([0.8])
 
 
-class TestTradeOff(StrategyContract):
-    strategy_class = TradeOff
+class TestLogrolling(StrategyContract):
+    strategy_class = Logrolling
     parameter_sets: ClassVar[list[dict]] = [{"beta": 1.0, "kappa": 0.05}, {"beta": 0.5}]
 
     def test_believes_the_opponent_cares_about_what_it_does_not_concede(self):
-        weights = TradeOff(learning_floor=0.1).believed_weights(view())
+        weights = Logrolling(learning_floor=0.1).believed_weights(view())
         assert weights == pytest.approx(np.array([[0.5, 1.0]]))
 
     def test_logrolls_onto_the_issue_the_opponent_values_most(self):
@@ -58,9 +58,9 @@ class TestTradeOff(StrategyContract):
         )
         assert shares == pytest.approx(np.array([[0.0, 1.0]]))
 
-    def test_trade_off_players_reach_better_joint_outcomes(self, tmp_path):
+    def test_logrolling_players_reach_better_joint_outcomes(self, tmp_path):
         plain = play(scenario_with(tmp_path), runs=2_000)[0]
-        spec = {"name": "trade_off", "beta": 1.0}
+        spec = {"name": "logrolling", "beta": 1.0}
         logrolling = play(
             scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec), runs=2_000
         )[0]

@@ -43,5 +43,5 @@ class Combined(AcceptanceRule):
         offered = context.offered_utility + TIE
         late = context.time_fraction >= self.after
         best_so_far = offered >= context.best_offered
-        rational = offered >= context.discount * context.reservation
+        rational = offered >= context.no_deal_value()
         return self.next_offer.accepts(context) | (late & best_so_far & rational)

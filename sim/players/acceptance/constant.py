@@ -22,6 +22,8 @@ class ConstantParameters(AcceptanceParameters):
 class Constant(AcceptanceRule):
     """Accept an offer worth at least ``threshold``; at the last round, at least no deal.
 
+    Never below what rejecting for no deal (or the outside option) is worth.
+
     Names:
         - AC_const(alpha): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in
           automated negotiation", ACAN 2011 / Complex Automated Negotiations (Springer 2013).
@@ -36,5 +38,5 @@ class Constant(AcceptanceRule):
 
     def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
         offered = context.offered_utility + TIE
-        last_chance = context.last_round & (offered >= context.discount * context.reservation)
-        return (offered >= self.threshold) | last_chance
+        rational = offered >= context.no_deal_value()
+        return rational & ((offered >= self.threshold) | context.last_round)

@@ -22,8 +22,10 @@ class NextOfferParameters(AcceptanceParameters):
 class NextOffer(AcceptanceRule):
     """Accept an offer worth at least my next offer; at the last round, at least no deal.
 
-    Both comparisons are in present value: the next offer, or no deal after the last round,
-    would come one round later, so they count ``discount`` times their utility.
+    Both comparisons are with what rejecting is worth: the next offer, or no deal after the last
+    round, comes a round later (discounted) if the talks have not broken down by then, and the
+    outside option, where there is one, can be taken at once. Whatever ``scale`` and ``margin``,
+    it never accepts less than what rejecting for no deal is worth.
 
     Names:
         - AC_next(alpha, beta): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in
@@ -39,7 +41,8 @@ class NextOffer(AcceptanceRule):
         self.margin = margin
 
     def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
-        offered, discount = context.offered_utility + TIE, context.discount
-        good_enough = self.scale * offered + self.margin >= discount * context.next_target
-        last_chance = context.last_round & (offered >= discount * context.reservation)
-        return good_enough | last_chance
+        offered = context.offered_utility + TIE
+        next_value = np.where(context.last_round, context.disagreement, context.next_target)
+        good_enough = self.scale * offered + self.margin >= context.rejection_value(next_value)
+        rational = offered >= context.no_deal_value()
+        return rational & (good_enough | context.last_round)

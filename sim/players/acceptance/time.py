@@ -23,7 +23,8 @@ class Time(AcceptanceRule):
     """Accept any offer worth at least no deal once ``t / T >= after``.
 
     Baarslag et al.'s AC_time accepts anything after time ``T``; here the offer must still be
-    worth the present value of no deal, so that no agreement is irrational.
+    worth what rejecting it for no deal would be (or the outside option), so that no agreement
+    is irrational.
 
     Names:
         - AC_time(T): Baarslag, Hindriks & Jonker (2011), "Acceptance conditions in automated
@@ -39,4 +40,4 @@ class Time(AcceptanceRule):
 
     def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
         late = (context.time_fraction >= self.after) | context.last_round
-        return late & (context.offered_utility + TIE >= context.discount * context.reservation)
+        return late & (context.offered_utility + TIE >= context.no_deal_value())

@@ -2,19 +2,19 @@
 
 from sim.players.strategies.base import REGISTRY, Strategy, StrategyParameters
 from sim.players.strategies.equilibrium import Equilibrium
+from sim.players.strategies.logrolling import Logrolling
 from sim.players.strategies.time_dependent import TimeDependent, TimeDependentExponential
 from sim.players.strategies.tit_for_tat import TitForTat
-from sim.players.strategies.trade_off import TradeOff
 from sim.players.views import StrategyView
 
 __all__ = [
     "REGISTRY",
     "Equilibrium",
+    "Logrolling",
     "Strategy",
     "StrategyParameters",
     "StrategyView",
     "TimeDependent",
     "TimeDependentExponential",
     "TitForTat",
-    "TradeOff",
 ]

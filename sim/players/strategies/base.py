@@ -35,6 +35,8 @@ class Strategy:
     parameters: ClassVar[type[StrategyParameters]]
     classifier: ClassVar[dict[str, object]] = {}
     """Properties as in the Axelrod library: ``stochastic``, ``uses_opponent_offers``."""
+    knows_opponent: ClassVar[bool] = False
+    """True if it plays with complete information: it knows the opponent's value functions."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -43,6 +45,14 @@ class Strategy:
     def target(self, view: StrategyView) -> np.ndarray:
         """The utility to aim for in ``view.round_index``, in [reservation, best]."""
         raise NotImplementedError
+
+    def continuation(self, view: StrategyView) -> np.ndarray:
+        """What the round ``view.round_index`` is worth to this negotiator before it starts.
+
+        Acceptance rules compare an offer with this value of the next round; for a tactic it is
+        the target it would offer itself.
+        """
+        return self.target(view)
 
     def believed_weights(self, view: StrategyView) -> np.ndarray | None:
         """The opponent's salience weights as this strategy believes them, shape ``(N, K)``.

@@ -1,4 +1,4 @@
-"""The subgame-perfect equilibrium player of the finite-horizon alternating-offers game."""
+"""The subgame-perfect equilibrium player of the finite-horizon bargaining game."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from sim.maths.frontier import pareto_frontier_linear
+from sim.maths.subgame import Equilibrium as Values
 from sim.maths.subgame import spe_values
 from sim.players.strategies.base import Strategy, StrategyParameters
 from sim.players.views import StrategyView
@@ -21,68 +21,69 @@ class EquilibriumParameters(StrategyParameters):
 class Equilibrium(Strategy):
     """Play the subgame-perfect equilibrium computed by backward induction to the deadline.
 
-    With complete information (both sides' weights, ideals, reservations and discount factors),
-    the utility possibility frontier of the issues is known. In the last round the proposer
-    offers the responder the present value of disagreement, ``delta * reservation``; in each
-    earlier round it offers the responder the present value of what the responder would get by
-    proposing next. The proposer's target is the rest of the frontier, and its package is the
-    one on the frontier (it offers with the opponent's true weights). Together with ``next``
-    acceptance, two equilibrium players agree in the first round on the backward-induction split;
-    with a long horizon that is Rubinstein's (1982). The horizon is the current deadline: an
-    extension is a surprise, after which play restarts from the new deadline (and likewise after
-    a summit or shock changes the game). Since no deal takes
-    effect a round after the last one, the equilibrium may give a side less than its reservation
-    utility, though never less than its present value (``discount * reservation``).
+    With complete information (both sides' value functions, disagreement values, outside
+    options and discount factors, the risk of breakdown and the protocol), the frontier of deal
+    values is known. In each round the proposer offers the responder what rejecting is worth to
+    it: its outside option, or going on at the risk of breakdown (after the last round: no deal),
+    a round later; it keeps the rest of the frontier. Its package is the one on the frontier (it
+    offers with the opponent's true value functions), and its ``next``-acceptance compares offers
+    with the same value of going on, so two equilibrium players agree in the first round on the
+    backward-induction split. With a long horizon that is Rubinstein's (1982); with a small
+    risk of breakdown it approaches the Nash solution (Binmore, Rubinstein & Wolinsky 1986); an
+    outside option matters only when it beats the equilibrium share (Binmore, Shaked & Sutton
+    1989). The horizon is the current deadline: an extension is a surprise, after which play
+    restarts from the new deadline (and likewise after a summit or shock changes the game).
 
     Names:
         - Alternating offers: Ståhl (1972), Bargaining Theory; Rubinstein (1982), "Perfect
           equilibrium in a bargaining model", Econometrica 50: 97-109.
         - Finite-horizon backward induction: Osborne & Rubinstein (1990), Bargaining and
           Markets, chapter 3.
+        - Random recognition: Baron & Ferejohn (1989), "Bargaining in legislatures", American
+          Political Science Review 83: 1181-1206.
     """
 
     name = "equilibrium"
     citation = "Rubinstein (1982), Econometrica 50: 97-109; Stahl (1972), Bargaining Theory"
     parameters = EquilibriumParameters
     classifier: ClassVar[dict[str, object]] = {"stochastic": False, "uses_opponent_offers": False}
+    knows_opponent = True
 
     def __init__(self):
-        self._solved_version: int | None = None
-        self._values: np.ndarray | None = None
+        self._solved: tuple[int, int] | None = None
+        self._values: Values | None = None
 
     def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
-        values = self.values(view)
-        row = np.minimum(view.round_index, values.shape[0] - 1)
-        return np.minimum(values[row], view.best)
+        return np.minimum(self._row(self.values(view).proposing, view), view.best)
+
+    def continuation(self, view: StrategyView) -> np.ndarray:  # noqa: D102
+        return self._row(self.values(view).expected, view)
 
     def believed_weights(self, view: StrategyView) -> np.ndarray:  # noqa: D102
         return view.game.opponent_weights
 
-    def values(self, view: StrategyView) -> np.ndarray:
-        """This player's equilibrium utility in each round, shape ``(rounds, N)``.
+    @staticmethod
+    def _row(values: np.ndarray, view: StrategyView) -> np.ndarray:
+        """Row ``view.round_index``; past the deadline, the last row (the disagreement value)."""
+        return values[min(view.round_index, values.shape[0] - 1)]
+
+    def values(self, view: StrategyView) -> Values:
+        """This player's equilibrium values by round, shape ``(rounds, N)`` each.
 
         Solved by backward induction from the deadline in force, from ``view.round_index`` on,
         and solved again whenever the game's ``version`` changes.
         """
         game = view.game
-        if self._solved_version != game.version:
-            frontier = pareto_frontier_linear(
-                game.own_weights,
-                game.own_ideal,
-                game.opponent_weights,
-                game.opponent_ideal,
-                game.low,
-                game.high,
-            )
+        solved = self._solved
+        if solved is None or solved[0] != game.version or view.round_index < solved[1]:
             self._values = spe_values(
-                frontier,
-                game.own_reservation,
-                game.opponent_reservation,
-                game.own_discount,
-                game.opponent_discount,
+                game.frontier(),
+                game.own,
+                game.opponent,
+                game.breakdown,
                 game.last_round,
-                own_first=game.proposes_first,
+                game.recognition,
                 start_round=view.round_index,
             )
-            self._solved_version = game.version
+            self._solved = (game.version, view.round_index)
         return self._values

@@ -56,4 +56,4 @@ class TitForTat(Strategy):
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(conceded > 0, view.opponent_before / view.opponent_last, 1.0)
             target = previous * np.clip(np.nan_to_num(ratio, nan=1.0), 0.0, 1.0)
-        return np.clip(target, view.reservation, view.best)
+        return np.maximum(np.minimum(target, view.best), view.reservation)
