@@ -20,6 +20,7 @@ class Ending(IntEnum):
     DEADLINE = 2
     BREAKDOWN = 3
     NOT_RATIFIED = 4
+    OUTSIDE_OPTION = 5
 
 
 ENDING_NAMES = [ending.name.lower() for ending in Ending]
@@ -31,8 +32,10 @@ COLUMNS: dict[str, str] = {
     "run": "Index of the run in the batch (0 to runs - 1); with the manifest's seed and chunk size "
     "it identifies the run's random streams.",
     "agreed": "True if the negotiators agreed on a package.",
-    "ended_by": "How the run ended: agreement, deadline (no deal at the deadline, not extended) or "
-    "breakdown (talks collapsed before the deadline).",
+    "ended_by": "How the run ended: agreement, deadline (no deal at the deadline, not extended), "
+    "breakdown (talks collapsed before the deadline), not_ratified (a deal a legislature refused) "
+    "or outside_option (a negotiator rejected an offer and walked away to its outside option).",
+    "walked_away": "The negotiator who took its outside option; missing otherwise.",
     "end_round": "Round (meeting, from 0) in which the run ended; the agreement round when agreed.",
     "end_date": "Date of that meeting.",
     "agreement_date": "Date of agreement; empty (NaT) when there was no deal.",
@@ -44,22 +47,26 @@ COLUMNS: dict[str, str] = {
     "deal_proposed_by": "The negotiator whose offer was accepted; missing when there was no deal.",
     "issue.<issue>": "Final value of the issue, in the issue's unit: the agreed value, or the "
     "issue's no-deal value when there was no deal.",
-    "utility.<party>": "The negotiator's utility (0-1 scale) of the final values, plus its outside "
-    "option when there was no deal, less the cost of any retaliation it suffered.",
-    "reservation.<party>": "The utility below which the negotiator does not agree: no deal plus "
-    "its outside option and audience cost, less the leaders' rapport.",
-    "discounted_utility.<party>": "utility.<party> times the negotiator's discount_per_round to "
-    "the power end_round (end_round + 1 when there was no deal: no deal takes effect after the "
-    "last round).",
+    "utility.<party>": "The negotiator's value of how the run ended, less the cost of any "
+    "retaliation it suffered. A deal: its utility of the package (0-1 scale), plus the leaders' "
+    "rapport, less the audience cost of falling short of its public threat. No deal: its utility "
+    "of the no-deal values plus its no_deal_adjustment, and its outside option if it walked away.",
+    "reservation.<party>": "The value below which the negotiator does not agree: no deal, or its "
+    "outside option where it has one.",
+    "discounted_utility.<party>": "utility.<party> times the negotiator's discount factor per "
+    "meeting (discount_per_day to the power of the days between meetings) to the power end_round "
+    "(end_round + 1 when there was no deal and nobody walked away: no deal takes effect after "
+    "the last round).",
     "event.<event>": "For a summit, True if it took place while the talks were on; for a shock, "
     "the round it struck (-1 if it did not).",
     "retaliated.<third party>": "True if the third party retaliated against its target.",
     "nash.<party>": "The negotiator's utility at the Nash bargaining solution of this run's "
     "Pareto frontier, with the reservation utilities as disagreement point (NaN when no package "
-    "gives both sides more than that).",
+    "gives both sides more than that); the frontier is exact for linear values and sampled at 65 "
+    "efficient packages otherwise (error below 1e-3 in utility).",
     "kalai_smorodinsky.<party>": "Likewise at the Kalai-Smorodinsky solution.",
-    "nash_product": "(u1 - d1)(u2 - d2) of the final package: utilities of the package over the "
-    "reservation utilities.",
+    "nash_product": "(u1 - d1)(u2 - d2) of the outcome: the values over the reservation values, "
+    "each gain counted as 0 when negative.",
     "distance_to_nash": "Euclidean distance in utility space from the final package to the Nash "
     "solution.",
     "pareto_gap": "Largest utility both sides could gain at once by moving to the Pareto "

@@ -72,31 +72,123 @@ def issue(draw) -> dict:
         "unit": "u",
         "bounds": [low, high],
         "no_deal": draw(parameter(low, high)),
+        "negotiable": draw(st.sampled_from([True, True, True, False])),
     }
 
 
 @st.composite
-def negotiator(draw, issues: dict) -> dict:
-    preferences = {
-        name: {
+def strategy(draw) -> dict:
+    """Any registered strategy, with its parameters."""
+    name = draw(
+        st.sampled_from(
+            [
+                "time_dependent",
+                "time_dependent_exponential",
+                "tit_for_tat",
+                "logrolling",
+                "equilibrium",
+            ]
+        )
+    )
+    if name == "equilibrium":
+        return {"name": name}
+    if name == "tit_for_tat":
+        reciprocation = draw(st.sampled_from(["absolute", "relative"]))
+        return {"name": name, "reciprocation": reciprocation, "kappa": draw(parameter(0, 1))}
+    block = {"name": name, "beta": draw(parameter(0.05, 20)), "kappa": draw(parameter(0, 1))}
+    if name == "logrolling":
+        block["learning_floor"] = draw(parameter(0.01, 1))
+    return block
+
+
+@st.composite
+def acceptance_rule(draw) -> dict:
+    """Any registered acceptance rule, with its parameters."""
+    name = draw(st.sampled_from(["next", "const", "time", "combi"]))
+    if name == "next":
+        return {"name": name, "scale": draw(finite(0.8, 1.2)), "margin": draw(finite(-0.1, 0.1))}
+    if name == "const":
+        return {"name": name, "threshold": draw(parameter(0, 1))}
+    return {"name": name, "after": draw(parameter(0, 1))}
+
+
+def preferences(draw, issues: dict) -> dict:
+    """An ideal, a weight and a value shape per issue; at least one weight can be positive."""
+    chosen = {}
+    for name, spec in issues.items():
+        chosen[name] = {
             "ideal": draw(parameter(*spec["bounds"])),
             "weight": draw(st.just(0.0) | parameter(0, 5) | lognormal),
+            "value": draw(st.sampled_from(["linear", "quadratic", "exponential"])),
+            "curvature": draw(parameter(0.1, 10)),
         }
-        for name, spec in issues.items()
-    }
-    if all(largest(preference["weight"]) <= 0 for preference in preferences.values()):
-        next(iter(preferences.values()))["weight"] = draw(finite(0.01, 5))
+    if all(largest(preference["weight"]) <= 0 for preference in chosen.values()):
+        next(iter(chosen.values()))["weight"] = draw(finite(0.01, 5))
+    return chosen
+
+
+@st.composite
+def negotiator(draw, issues: dict) -> dict:
     return {
         "label": "Party",
-        "strategy": {
-            "name": "time_dependent",
-            "beta": draw(parameter(0.05, 20)),
-            "kappa": draw(parameter(0, 1)),
-        },
-        "outside_option": draw(st.just(0.0) | parameter(-1, 1)),
+        "strategy": draw(strategy()),
+        "acceptance": draw(acceptance_rule()),
+        "outside_option": draw(st.just(0.0) | parameter(0, 1)),
+        "no_deal_adjustment": draw(st.just(0.0) | parameter(-1, 1)),
+        "audience_cost": draw(st.just(0.0) | parameter(0, 1)),
         "offer_rule": draw(st.sampled_from(["cheapest_first", "uniform"])),
-        "preferences": preferences,
+        "preferences": preferences(draw, issues),
     }
+
+
+@st.composite
+def events(draw, start: str, issues: dict) -> dict:
+    """Rapport, up to two summits and up to one shock."""
+    first = dt.date.fromisoformat(start)
+    summits = {
+        f"summit_{index}": {
+            "date": (first + dt.timedelta(days=draw(st.integers(0, 60)))).isoformat(),
+            "probability": draw(parameter(0, 1)),
+            "concession": draw(parameter(0, 1)),
+            "rapport": draw(parameter(-0.2, 0.2)),
+        }
+        for index in range(draw(st.integers(0, 2)))
+    }
+    shocks = {}
+    if draw(st.booleans()):
+        shocks["shock"] = {
+            "probability_per_round": draw(parameter(0, 1)),
+            "negotiator": draw(st.sampled_from(PARTIES)),
+            "issue": draw(st.sampled_from(sorted(issues))),
+            "weight_change": draw(parameter(-1, 1)),
+        }
+    return {"rapport": draw(parameter(-0.2, 0.2)), "summits": summits, "shocks": shocks}
+
+
+@st.composite
+def third_parties(draw, issues: dict) -> dict:
+    """Possibly a retaliating power and a legislature, anticipated or not."""
+    parties = {}
+    if draw(st.booleans()):
+        parties["power"] = {
+            "kind": "retaliation",
+            "label": "Power",
+            "target": draw(st.sampled_from(PARTIES)),
+            "issue": draw(st.sampled_from(sorted(issues))),
+            "base_probability": draw(parameter(0, 1)),
+            "probability_per_unit": draw(parameter(0, 1)),
+            "cost": draw(parameter(0, 0.5)),
+        }
+    if draw(st.booleans()):
+        parties["legislature"] = {
+            "kind": "ratification",
+            "label": "Legislature",
+            "ratifies_for": draw(st.sampled_from(PARTIES)),
+            "anticipated": draw(st.booleans()),
+            "threshold": draw(parameter(0, 1)),
+            "preferences": preferences(draw, issues),
+        }
+    return parties
 
 
 @st.composite
@@ -123,18 +215,24 @@ def calendar(draw) -> dict:
 
 @st.composite
 def scenarios(draw) -> dict:
-    """A valid two-party scenario with one to four issues and the default acceptance rule."""
+    """A valid two-party scenario with one to four issues, any strategies and acceptance rules,
+    events and third parties."""
     issues = {f"issue_{index}": draw(issue()) for index in range(draw(st.integers(1, 4)))}
+    dates = draw(calendar())
     return {
         "name": "generated",
         "runs": 10,
         "seed": 0,
-        "calendar": draw(calendar()),
+        "calendar": dates,
         "protocol": {
             "first_proposer": draw(st.sampled_from(PARTIES)),
-            "breakdown_probability": draw(parameter(0, 0.5)),
-            "discount_per_round": draw(st.just(1.0) | finite(0.5, 1)),
+            "recognition": draw(st.sampled_from(["alternating", "random"])),
+            "first_proposer_probability": draw(parameter(0, 1)),
+            "breakdown_per_day": draw(parameter(0, 0.1)),
+            "discount_per_day": draw(st.just(1.0) | finite(0.9, 1)),
         },
         "issues": issues,
         "negotiators": {party: draw(negotiator(issues)) for party in PARTIES},
+        "events": draw(events(dates["start"], issues)),
+        "third_parties": draw(third_parties(issues)),
     }

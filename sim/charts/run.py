@@ -25,12 +25,14 @@ ENDING_COLOURS = {
     "deadline": "#e76f51",
     "breakdown": "#8d99ae",
     "not_ratified": "#e9c46a",
+    "outside_option": "#6d597a",
 }
 ENDING_LABELS = {
     "agreement": "deal",
     "deadline": "no deal at deadline",
     "breakdown": "breakdown",
     "not_ratified": "deal not ratified",
+    "outside_option": "walked away (outside option)",
 }
 SCATTER_POINTS = 5_000
 
@@ -153,7 +155,7 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
 def endings_table(table: pd.DataFrame) -> pd.DataFrame:
     """Share of runs by ending, with Wilson 95% intervals (tidy: ended_by, share, low, high)."""
     counts = table["ended_by"].value_counts().reindex(ENDINGS, fill_value=0)
-    counts = counts[(counts > 0) | (counts.index != "not_ratified")]
+    counts = counts[(counts > 0) | ~counts.index.isin(["not_ratified", "outside_option"])]
     rows = []
     for ending, count in counts.items():
         low, high = proportion_interval(int(count), len(table))

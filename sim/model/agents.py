@@ -6,20 +6,32 @@ import mesa
 import numpy as np
 
 from sim.maths.calendar import time_fraction
-from sim.maths.offers import OFFER_RULES, cheapest_first_shares, concession_costs, package
-from sim.maths.utility import normalise_weights, utility, value_range
+from sim.maths.frontier import pareto_frontier_linear
+from sim.maths.offers import package, uniform_shares
+from sim.maths.subgame import Terms, rejection_value
+from sim.maths.trades import Trade, efficient_shares, frontier_curve, uniform_shares_shaped
+from sim.maths.utility import issue_values, normalise_weights, utility, value_range
+from sim.maths.valuation import deal_value, utility_for
+from sim.maths.values import shape_codes
 from sim.model.parameters import Parameters
 from sim.players import acceptance, strategies
 from sim.players.views import GameView, OfferContext, StrategyView
 from sim.scenario.schema import Negotiator as NegotiatorSpec
 
+SEARCH_STEPS = 30
+"""Bisection steps when an offer is moved into a legislature's win-set."""
+
 
 class Negotiator(mesa.Agent):
     """A party at the table, bargaining in all runs of the batch at once.
 
-    Arrays have one row per run; package arrays have one column per issue. Besides its
-    parameters, a negotiator remembers its own last target and what it has seen of the
-    opponent's offers, which behaviour-dependent strategies use.
+    Arrays have one row per run; package arrays have one column per issue. A negotiator values a
+    deal by its utility, plus the leaders' rapport, less the audience cost of backing down from
+    its public threat (``sim.maths.valuation``); no deal by the utility of the no-deal values
+    (its disagreement value); walking away by that plus its outside option. It bargains and
+    reports in those values alike. It remembers packages, not utilities (its own last offer and
+    the opponent's last two), so that what it remembers keeps its meaning when its priorities
+    change.
 
     Args:
         model: The negotiation model (it owns the issues and the calendar).
@@ -34,65 +46,121 @@ class Negotiator(mesa.Agent):
         self.label = spec.label
         prefix = f"negotiators.{party}"
         issues = list(model.issue_names)
-        self.ideal = np.column_stack(
-            [parameters.array(f"{prefix}.preferences.{issue}.ideal") for issue in issues]
-        )
-        self.weights = normalise_weights(
-            np.column_stack(
-                [parameters.array(f"{prefix}.preferences.{issue}.weight") for issue in issues]
-            )
-        )
-        own_discount = f"{prefix}.discount_per_round"
-        self.discount = parameters.array(
-            own_discount if spec.discount_per_round is not None else "protocol.discount_per_round"
-        )
+
+        def columns(key: str) -> np.ndarray:
+            paths = [f"{prefix}.preferences.{issue}.{key}" for issue in issues]
+            return np.column_stack([parameters.array(path) for path in paths])
+
+        self.ideal = columns("ideal")
+        self.weights = normalise_weights(columns("weight"))
+        self.shape = shape_codes([spec.preferences[issue].value for issue in issues])
+        self.curvature = columns("curvature")
+        self.position = np.where(model.negotiable, self.ideal, model.no_deal)
+        """Its opening position: the ideal on the issues on the table, no deal on the others."""
+        per_day = f"{prefix}.discount_per_day"
+        per_day = per_day if spec.discount_per_day is not None else "protocol.discount_per_day"
+        self.discount = parameters.array(per_day) ** model.interval
+        """Discount factor per round (per day, to the power of the days between meetings)."""
         self.strategy = _build(strategies.REGISTRY, spec.strategy, f"{prefix}.strategy", parameters)
         self.acceptance = _build(
             acceptance.REGISTRY, spec.acceptance, f"{prefix}.acceptance", parameters
         )
-        self.shares_for = OFFER_RULES[spec.offer_rule]
+        self.offer_rule = spec.offer_rule
         self.scale = value_range(self.ideal, model.low, model.high)
-        self.best = self.utility(self.ideal)
         self.outside_option = parameters.array(f"{prefix}.outside_option")
-        self.audience_cost = parameters.array(f"{prefix}.audience_cost")
-        self.update_reservation()
-        self.target_ceiling = np.full(parameters.runs, np.inf)
-        self.previous_target = self.best.copy()
-        self.opponent_last = np.full(parameters.runs, np.nan)
-        self.opponent_before = np.full(parameters.runs, np.nan)
-        self.best_offered = np.full(parameters.runs, -np.inf)
+        self.no_deal_adjustment = parameters.array(f"{prefix}.no_deal_adjustment")
+        self.audience_cost = parameters.array(f"{prefix}.audience_cost.cost")
+        self.threat = self.ideal.copy()
+        for issue, value in spec.audience_cost.threat.items():
+            self.threat[:, issues.index(issue)] = value
+        self.own_offer = self.position.copy()
+        self.opponent_offer = np.full_like(self.ideal, np.nan)
+        self.opponent_before = np.full_like(self.ideal, np.nan)
+        self.best_offer = np.full_like(self.ideal, np.nan)
         self.opponent_moved = np.zeros_like(self.ideal)
         self.opponent_offers = np.zeros(parameters.runs)
+        self.held = np.zeros(parameters.runs)
+        """Share of its room it has conceded for good (at an extension or a summit)."""
         self.opponent: Negotiator | None = None
-        self.proposes_first = False
+        self.win_sets: list = []
+        """The legislatures whose win-set it respects (``Legislature``)."""
+        self.recognition = None
+        self.stands = np.ones(parameters.runs, dtype=bool)
+        self.refresh()
+
+    # Values ------------------------------------------------------------------------------------
 
     def utility(self, packages: np.ndarray) -> np.ndarray:
         """This negotiator's utility of one package per run."""
         low, high = self.model.low, self.model.high
-        return utility(packages, self.ideal, self.weights, low, high, self.scale)
+        return utility(
+            packages, self.ideal, self.weights, low, high, self.scale, self.shape, self.curvature
+        )
 
-    def update_reservation(self) -> None:
-        """Recompute the reservation utility (after a change of weights or rapport).
+    def value(self, packages: np.ndarray) -> np.ndarray:
+        """Its value of agreeing on one package per run: utility, rapport, audience cost."""
+        return self.value_of_utility(self.utility(packages))
 
-        It is the utility of no deal plus the outside option, plus the audience cost of backing
-        down, less the value of the leaders' rapport, and at most ``best``.
-        """
-        value = self.utility(self.model.no_deal) + self.outside_option
-        self.reservation = np.minimum(value + self.audience_cost - self.model.rapport, self.best)
+    def value_of_utility(self, utilities: np.ndarray) -> np.ndarray:
+        """The deal value of deals with these utilities."""
+        return deal_value(utilities, self.threat_utility, self.audience_cost, self.model.rapport)
+
+    def refresh(self) -> None:
+        """Recompute what follows from its values (after a change of weights or rapport)."""
+        self.threat_utility = self.utility(self.threat)
+        self.best_utility = self.utility(self.position)
+        self.best = self.value_of_utility(self.best_utility)
+        self.disagreement = self.utility(self.model.no_deal) + self.no_deal_adjustment
+        has_option = self.outside_option > 0
+        self.exit_value = np.where(has_option, self.disagreement + self.outside_option, -np.inf)
+        self.reservation = self.disagreement + np.maximum(self.outside_option, 0.0)
+
+    def no_deal_value(self) -> np.ndarray:
+        """What ending without this deal is worth now: no deal a round later, or walking away."""
+        model = self.model
+        return rejection_value(
+            self.disagreement,
+            self.discount,
+            model.breakdown_per_round,
+            self.disagreement,
+            self.exit_value,
+        )
+
+    def terms(self) -> Terms:
+        """Its disagreement value, outside option and discount factor, as the game has them."""
+        return Terms(self.disagreement, self.exit_value, self.discount)
 
     def shift_weight(self, runs: np.ndarray, issue: int, change: np.ndarray) -> None:
         """Add ``change`` to the weight on ``issue`` in ``runs`` and renormalise (a shock)."""
         weights = self.weights[runs]
         weights[:, issue] = np.maximum(weights[:, issue] + change[runs], 0.0)
         self.weights[runs] = normalise_weights(weights)
-        self.best = self.utility(self.ideal)
-        self.update_reservation()
+        self.refresh()
 
-    def concede_share(self, runs: np.ndarray, round_index: int, share: np.ndarray) -> None:
-        """Give up ``share`` of the remaining room at once in ``runs`` (after a summit)."""
-        target = self.target(round_index)
-        lowered = target - share * (target - self.reservation)
-        self.target_ceiling[runs] = np.minimum(self.target_ceiling, lowered)[runs]
+    # Concessions held --------------------------------------------------------------------------
+
+    def conceded(self) -> np.ndarray:
+        """Share of its room between best and reservation that its last offer gave up."""
+        room = self.best - self.reservation
+        given = self.best - self.value(self.own_offer)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(room > 0, given / room, 0.0)
+        return np.clip(np.maximum(share, self.held), 0.0, 1.0)
+
+    def hold_concession(self, runs: np.ndarray) -> None:
+        """Keep, in ``runs``, the concession of its last offer (when their deadline is extended)."""
+        self.held[runs] = self.conceded()[runs]
+
+    def concede_share(self, runs: np.ndarray, share: np.ndarray) -> None:
+        """Give up at once ``share`` of the room its last offer left, in ``runs`` (a summit)."""
+        conceded = self.conceded()
+        self.held[runs] = (conceded + share * (1.0 - conceded))[runs]
+
+    def ceiling(self) -> np.ndarray:
+        """The most it may aim for now: its best value less the concessions held."""
+        return self.best - self.held * (self.best - self.reservation)
+
+    # Decisions ---------------------------------------------------------------------------------
 
     def view(self, round_index: int) -> StrategyView:
         """What this negotiator knows when setting its target for ``round_index``."""
@@ -103,9 +171,9 @@ class Negotiator(mesa.Agent):
             time_fraction=time_fraction(round_index, self.model.last_round),
             best=self.best,
             reservation=self.reservation,
-            previous_target=self.previous_target,
-            opponent_last=self.opponent_last,
-            opponent_before=self.opponent_before,
+            previous_target=self.value(self.own_offer),
+            opponent_last=self.value(self.opponent_offer),
+            opponent_before=self.value(self.opponent_before),
             opponent_concessions=moved,
             game=self.game_view(),
         )
@@ -115,74 +183,198 @@ class Negotiator(mesa.Agent):
         opponent, model = self.opponent, self.model
         return GameView(
             version=model.changes,
-            own_weights=self.weights,
-            own_ideal=self.ideal,
-            own_reservation=self.reservation,
-            own_discount=self.discount,
+            frontier=self.value_frontier,
+            own=self.terms(),
+            opponent=opponent.terms(),
             opponent_weights=opponent.weights,
-            opponent_ideal=opponent.ideal,
-            opponent_reservation=opponent.reservation,
-            opponent_discount=opponent.discount,
-            low=model.low,
-            high=model.high,
+            breakdown=model.breakdown_per_round,
             last_round=model.last_round,
-            proposes_first=self.proposes_first,
+            recognition=self.recognition,
         )
 
-    def target(self, round_index: int, view: StrategyView | None = None) -> np.ndarray:
-        """Utility this negotiator aims for in ``round_index``.
+    def target(self, view: StrategyView) -> np.ndarray:
+        """Value this negotiator aims for in ``view.round_index``, never above its ceiling."""
+        return np.minimum(self.strategy.target(view), self.ceiling())
 
-        Never more than its ceiling, which holds concessions made before a deadline extension
-        or at a summit.
-        """
-        view = view or self.view(round_index)
-        return np.minimum(self.strategy.target(view), self.target_ceiling)
-
-    def propose(self, round_index: int) -> np.ndarray:
-        """The package offered in ``round_index`` in every run."""
+    def propose(self, round_index: int, runs: np.ndarray) -> np.ndarray:
+        """The package it offers in ``round_index``; remembered as its offer in ``runs``."""
         view = self.view(round_index)
-        target = self.target(round_index, view)
-        low, high, theirs = self.model.low, self.model.high, self.opponent.ideal
-        costs = concession_costs(self.ideal, theirs, self.weights, low, high)
-        believed = self.strategy.believed_weights(view)
-        if believed is None:
-            shares = self.shares_for(costs, self.best - target)
-        else:  # what the opponent gains from each concession, as believed
-            gains = concession_costs(theirs, self.ideal, believed, low, high)
-            shares = cheapest_first_shares(costs, self.best - target, gains)
-        self.previous_target = target
-        return package(self.ideal, theirs, shares)
+        trade = self.trade(self.strategy.believed_weights(view))
+        target = self.target(view)
+        wanted = utility_for(target, self.threat_utility, self.audience_cost, self.model.rapport)
+        need = np.maximum(self.best_utility - wanted, 0.0)
+        offers = self.offer(trade, need)
+        if self.win_sets:
+            offers = self.within_win_sets(trade, need, offers)
+        self.own_offer[runs] = offers[runs]
+        value = self.value(offers) + 1e-9
+        self.stands = (value >= target) & (value >= self.no_deal_value())
+        """True where it would sign its offer: it reaches its target and beats no deal."""
+        return offers
+
+    def trade(self, believed: np.ndarray | None) -> Trade:
+        """How its concessions trade its value for the opponent's, as it believes the opponent.
+
+        Without a belief every issue is thought to matter as much to the opponent, linearly;
+        a strategy that knows the opponent uses its true value functions.
+        """
+        opponent = self.opponent
+        span = np.abs(opponent.position - self.position)
+        knows = self.strategy.knows_opponent
+        other_reach = span / opponent.scale
+        if believed is None:  # the same gain from each issue conceded all the way
+            with np.errstate(divide="ignore"):
+                believed = np.where(span > 0, 1.0 / other_reach, 0.0)
+        return Trade(
+            own_weight=self.weights,
+            own_reach=span / self.scale,
+            own_shape=self.shape,
+            own_curvature=self.curvature,
+            other_weight=believed,
+            other_reach=other_reach,
+            other_shape=opponent.shape if knows else np.zeros_like(self.shape),
+            other_curvature=opponent.curvature,
+        )
+
+    def offer(self, trade: Trade, need: np.ndarray) -> np.ndarray:
+        """The package that gives up ``need`` utility by its offer rule."""
+        if self.offer_rule == "uniform" and not self.strategy.knows_opponent:
+            if trade.linear:
+                shares = uniform_shares(trade.own_weight * trade.own_reach, need)
+            else:
+                shares = uniform_shares_shaped(trade, need)
+        else:
+            shares = efficient_shares(trade, need)
+        return package(self.position, self.opponent.position, shares)
+
+    def within_win_sets(self, trade: Trade, need: np.ndarray, offers: np.ndarray) -> np.ndarray:
+        """Move offers a known legislature would not ratify into its win-set (Putnam 1988).
+
+        Along its own path of concessions, a negotiator concedes no further than its own
+        legislature ratifies, and concedes further, down to its reservation value, to meet the
+        opponent's legislature. Where no such offer exists the offer stays as it was.
+        """
+        floor = utility_for(
+            self.reservation, self.threat_utility, self.audience_cost, self.model.rapport
+        )
+        most = np.maximum(self.best_utility - floor, need)
+        for legislature in self.win_sets:
+            passes = legislature.ratifies(offers)
+            if passes.all():
+                continue
+            own = legislature.ratifies_for == self.party
+            low, high = (np.zeros_like(need), need) if own else (need, most)
+            for _ in range(SEARCH_STEPS):
+                middle = 0.5 * (low + high)
+                ratified = legislature.ratifies(self.offer(trade, middle))
+                moves_low = ratified if own else ~ratified
+                low, high = np.where(moves_low, middle, low), np.where(moves_low, high, middle)
+            moved = self.offer(trade, low if own else high)
+            usable = legislature.ratifies(moved)
+            offers = np.where((~passes & usable)[:, None], moved, offers)
+        return offers
 
     def observe(self, offers: np.ndarray, runs: np.ndarray) -> None:
         """Take note of the opponent's offers in the runs still negotiating."""
-        offered = self.utility(offers)
-        self.opponent_before = np.where(runs, self.opponent_last, self.opponent_before)
-        self.opponent_last = np.where(runs, offered, self.opponent_last)
-        self.best_offered = np.where(
-            runs, np.maximum(self.best_offered, offered), self.best_offered
-        )
+        self.opponent_before = np.where(runs[:, None], self.opponent_offer, self.opponent_before)
+        self.opponent_offer = np.where(runs[:, None], offers, self.opponent_offer)
+        better = runs & ~(self.value(self.best_offer) >= self.value(offers))
+        self.best_offer = np.where(better[:, None], offers, self.best_offer)
         span = self.ideal - self.opponent.ideal
         with np.errstate(invalid="ignore", divide="ignore"):
             moved = np.where(span != 0, (offers - self.opponent.ideal) / span, 1.0)
         self.opponent_moved += np.where(runs[:, None], np.clip(moved, 0.0, 1.0), 0.0)
         self.opponent_offers += runs
 
-    def respond(self, offers: np.ndarray, round_index: int) -> np.ndarray:
-        """True in the runs where this negotiator accepts the offer on the table."""
-        context = OfferContext(
-            offered_utility=self.utility(offers),
-            next_target=self.target(round_index + 1),
-            reservation=self.reservation,
-            last_round=round_index >= self.model.last_round,
-            time_fraction=time_fraction(round_index, self.model.last_round),
-            discount=self.discount,
-            best_offered=self.best_offered,
-        )
-        return self.acceptance.accepts(context)
+    def respond(self, offers: np.ndarray, round_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where it accepts the offer on the table, and where, rejecting it, it walks away.
 
-    def hold_concession(self, runs: np.ndarray, round_index: int) -> None:
-        """Keep the concession reached so far in ``runs`` (when their deadline is extended)."""
-        self.target_ceiling[runs] = self.target(round_index)[runs]
+        It walks away to its outside option when that is worth more than going on (a round
+        later, at the risk of breakdown).
+        """
+        model = self.model
+        last_round = round_index >= model.last_round
+        next_view = self.view(round_index + 1)
+        next_value = np.minimum(self.strategy.continuation(next_view), self.ceiling())
+        context = OfferContext(
+            offered_utility=self.value(offers),
+            next_target=next_value,
+            reservation=self.reservation,
+            disagreement=self.disagreement,
+            exit_value=self.exit_value,
+            last_round=last_round,
+            time_fraction=time_fraction(round_index, model.last_round),
+            discount=self.discount,
+            breakdown=model.breakdown_per_round,
+            best_offered=self.value(self.best_offer),
+        )
+        accepts = self.acceptance.accepts(context)
+        for legislature in self.win_sets:
+            accepts &= legislature.ratifies(offers)
+        going_on = rejection_value(
+            np.where(last_round, self.disagreement, next_value),
+            self.discount,
+            model.breakdown_per_round,
+            self.disagreement,
+            -np.inf,
+        )
+        return accepts, ~accepts & (self.exit_value > going_on)
+
+    # The frontier ------------------------------------------------------------------------------
+
+    def utility_frontier(self) -> np.ndarray:
+        """The Pareto frontier of its and its opponent's utilities, vertices ``(N, M, 2)``.
+
+        Exact (a polyline) when both sides' values are linear; otherwise sampled along the
+        efficient packages (``sim.maths.trades.frontier_curve``).
+        """
+        opponent, model = self.opponent, self.model
+        trade = self.trade_with_truth()
+        if trade.linear:
+            table = model.negotiable
+            fixed = [
+                np.sum(side.weights * ~table * side.issue_values(model.no_deal), axis=-1)
+                for side in (self, opponent)
+            ]
+            vertices = pareto_frontier_linear(
+                self.weights * table,
+                self.ideal,
+                opponent.weights * table,
+                opponent.ideal,
+                model.low,
+                model.high,
+            )
+            return vertices + np.stack(fixed, axis=-1)[:, None, :]
+        losses, gains = frontier_curve(trade)
+        start = opponent.utility(self.position)
+        return np.stack([self.best_utility[:, None] - losses, start[:, None] + gains], axis=-1)
+
+    def trade_with_truth(self) -> Trade:
+        """The trade of its concessions against the opponent's true value functions."""
+        opponent = self.opponent
+        span = np.abs(opponent.position - self.position)
+        return Trade(
+            self.weights,
+            span / self.scale,
+            self.shape,
+            self.curvature,
+            opponent.weights,
+            span / opponent.scale,
+            opponent.shape,
+            opponent.curvature,
+        )
+
+    def issue_values(self, packages: np.ndarray) -> np.ndarray:
+        """Its value of each issue of the packages, shape ``(N, K)``."""
+        low, high = self.model.low, self.model.high
+        return issue_values(packages, self.ideal, low, high, self.scale, self.shape, self.curvature)
+
+    def value_frontier(self) -> np.ndarray:
+        """The frontier of both sides' deal values, own first: what the two bargain over."""
+        frontier = self.utility_frontier()
+        own = self.value_of_utility(frontier[..., 0].T).T
+        other = self.opponent.value_of_utility(frontier[..., 1].T).T
+        return np.stack([own, other], axis=-1)
 
 
 def _build(registry: dict, spec, prefix: str, parameters: Parameters):

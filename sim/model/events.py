@@ -66,10 +66,10 @@ class EventSchedule:
             if due.any():
                 runs = np.flatnonzero(due)
                 for negotiator in self.model.negotiators:
-                    negotiator.concede_share(runs, round_index, summit["concession"])
+                    negotiator.concede_share(runs, summit["concession"])
                 self.model.rapport[runs] += np.broadcast_to(summit["rapport"], due.shape)[runs]
                 for negotiator in self.model.negotiators:
-                    negotiator.update_reservation()
+                    negotiator.refresh()
                 summit["held_during_talks"] |= due
                 self.model.changes += 1
         for shock in self.shocks.values():

@@ -17,12 +17,14 @@ from sim.seeds import as_seed, stream
 
 
 class NegotiationModel(mesa.Model):
-    """Alternating offers between two negotiators over a calendar with a deadline, for N runs.
+    """Offers and counter-offers between two negotiators up to a deadline, for N runs at once.
 
-    In round ``t`` the proposer (the first proposer in even rounds, the other in odd rounds) offers
-    a package; the responder accepts or not. After a rejection the talks may break down (per-round
-    risk). When the last round before the deadline passes without agreement, the deadline is
-    extended with the scenario's probability (once); otherwise the issues' ``no_deal`` values apply.
+    In round ``t`` the proposer offers a package; the proposer is the first proposer in even
+    rounds and the other side in odd ones, or, with random recognition, drawn in each run. The
+    responder accepts, rejects, or rejects and walks away to its outside option. After a
+    rejection the talks may break down (the per-day hazard over the days to the next meeting).
+    When the last round before the deadline passes without agreement, the deadline is extended
+    with the scenario's probability (once); otherwise the issues' ``no_deal`` values apply.
     Runs that have ended are masked; the model stops when every run has ended.
 
     Args:
@@ -55,6 +57,7 @@ class NegotiationModel(mesa.Model):
         self.no_deal = np.column_stack(
             [self.parameters.array(f"issues.{name}.no_deal") for name in self.issue_names]
         )
+        self.negotiable = np.array([issue.negotiable for issue in scenario.issues.values()])
         calendar = scenario.calendar
         self.interval = self.parameters.array("calendar.meeting_interval_days")
         days_to_deadline = (calendar.deadline - calendar.start).days
@@ -67,16 +70,24 @@ class NegotiationModel(mesa.Model):
         self.extension_granted = self.rng.random(runs) < self.parameters.array(
             "calendar.extension.probability"
         )
-        self.breakdown_probability = self.parameters.array("protocol.breakdown_probability")
+        hazard = self.parameters.array("protocol.breakdown_per_day")
+        self.breakdown_per_round = -np.expm1(np.log1p(-np.minimum(hazard, 1.0)) * self.interval)
+        """Chance that talks break down between two meetings: 1 - (1 - hazard) ** days."""
         self.rapport = self.parameters.array("events.rapport").copy()
+        protocol = scenario.protocol
+        self.random_recognition = protocol.recognition == "random"
+        self.first_chance = self.parameters.array("protocol.first_proposer_probability")
+        self.recognition_stream = stream(seed, "protocol.recognition")
 
         first = scenario.protocol.first_proposer
         order = [first, *(party for party in scenario.negotiators if party != first)]
         self.negotiators = [
             Negotiator(self, party, scenario.negotiators[party], self.parameters) for party in order
         ]
-        self.negotiators[0].opponent, self.negotiators[1].opponent = self.negotiators[::-1]
-        self.negotiators[0].proposes_first = True
+        first_side, second_side = self.negotiators
+        first_side.opponent, second_side.opponent = second_side, first_side
+        first_side.recognition = self._recognition(first=True)
+        second_side.recognition = self._recognition(first=False)
         self.events = EventSchedule(self, self.parameters, seed)
         self.retaliators, self.legislatures = [], []
         for name, spec in scenario.third_parties.items():
@@ -84,6 +95,10 @@ class NegotiationModel(mesa.Model):
                 self.retaliators.append(Retaliator(self, name, spec, self.parameters, seed))
             else:
                 self.legislatures.append(Legislature(self, name, spec, self.parameters))
+        for legislature in self.legislatures:
+            if legislature.anticipated:
+                for negotiator in self.negotiators:
+                    negotiator.win_sets.append(legislature)
 
         self.round = 0
         self.changes = 0
@@ -93,33 +108,60 @@ class NegotiationModel(mesa.Model):
         self.extended = np.zeros(runs, dtype=bool)
         self.outcome = self.no_deal.copy()
         self.proposer_of_deal = np.full(runs, -1, dtype=np.int8)
+        self.walked_away = np.full(runs, -1, dtype=np.int8)
+        """Index of the negotiator who took its outside option (-1: nobody)."""
 
     @property
     def active(self) -> np.ndarray:
         """True for the runs still negotiating."""
         return self.ending == Ending.RUNNING
 
+    def _recognition(self, first: bool):
+        """The probability that a side proposes in round ``t``, as its equilibrium sees it."""
+        if self.random_recognition:
+            chance = self.first_chance if first else 1.0 - self.first_chance
+            return lambda t: chance
+        return lambda t: float((t % 2 == 0) == first)
+
+    def first_proposes(self, round_index: int) -> np.ndarray:
+        """True in the runs where the first proposer proposes in ``round_index``."""
+        if self.random_recognition:
+            return self.recognition_stream.random(self.runs) < self.first_chance
+        return np.full(self.runs, round_index % 2 == 0)
+
     def step(self) -> None:
         """One round in every active run: offer, answer, then breakdown and deadline checks."""
         t = self.round
-        proposer = self.negotiators[t % 2]
-        responder = self.negotiators[(t + 1) % 2]
         active = self.active
         self.events.apply(t, active)
-        offers = proposer.propose(t)
-        responder.observe(offers, active)
-        accepted = active & responder.respond(offers, t)
+        first_proposes = self.first_proposes(t)
+        sides = list(zip(self.negotiators, (first_proposes, ~first_proposes), strict=True))
+        offers = self.no_deal.copy()
+        for proposer, turn in sides:
+            if (active & turn).any():
+                offers = np.where(turn[:, None], proposer.propose(t, active & turn), offers)
+        accepted = np.zeros(self.runs, dtype=bool)
+        walks = np.zeros(self.runs, dtype=bool)
+        for index, (proposer, turn) in enumerate(sides):
+            responder, mask = proposer.opponent, active & turn
+            if mask.any():
+                responder.observe(offers, mask)
+                accepts, leaves = responder.respond(offers, t)
+                accepted |= mask & accepts & proposer.stands
+                walks |= mask & leaves
+                self.walked_away[mask & leaves] = 1 - index
         if self.trace_runs:
-            self._record(t, proposer, offers, accepted, active)
+            self._record(t, first_proposes, offers, accepted, active)
         ratified = accepted.copy()
         for legislature in self.legislatures:
             ratified &= legislature.ratifies(offers)
         self.outcome[ratified] = offers[ratified]
-        self.proposer_of_deal[ratified] = t % 2
+        self.proposer_of_deal[ratified] = np.where(first_proposes, 0, 1)[ratified]
         self._end(ratified, Ending.AGREEMENT)
         self._end(accepted & ~ratified, Ending.NOT_RATIFIED)
+        self._end(walks, Ending.OUTSIDE_OPTION)
 
-        broke = self.active & (self.rng.random(self.runs) < self.breakdown_probability)
+        broke = self.active & (self.rng.random(self.runs) < self.breakdown_per_round)
         self._end(broke, Ending.BREAKDOWN)
 
         at_deadline = self.active & (t >= self.last_round)
@@ -127,7 +169,7 @@ class NegotiationModel(mesa.Model):
         if extend.any():
             runs = np.flatnonzero(extend)
             for negotiator in self.negotiators:
-                negotiator.hold_concession(runs, t)
+                negotiator.hold_concession(runs)
             self.last_round[runs] += self.extension_rounds[runs]
             self.extended[runs] = True
             self.changes += 1
@@ -136,19 +178,20 @@ class NegotiationModel(mesa.Model):
         self.round += 1
         self.running = bool(self.active.any())
 
-    def _record(self, t: int, proposer, offers, accepted, active) -> None:
+    def _record(self, t: int, first_proposes, offers, accepted, active) -> None:
         """Keep this round's offer and answer in the traced runs that were still negotiating."""
         runs = np.flatnonzero(active[: self.trace_runs])
+        parties = np.array([negotiator.party for negotiator in self.negotiators], dtype=object)
         row = {
             "run": runs,
             "round": np.full(len(runs), t),
-            "proposer": np.full(len(runs), proposer.party, dtype=object),
+            "proposer": np.where(first_proposes[runs], parties[0], parties[1]),
             "accepted": accepted[runs],
         }
         for index, name in enumerate(self.issue_names):
             row[f"offer.{name}"] = offers[runs, index]
         for negotiator in self.negotiators:
-            row[f"utility.{negotiator.party}"] = negotiator.utility(offers)[runs]
+            row[f"utility.{negotiator.party}"] = negotiator.value(offers)[runs]
         self.trace_rows.append(row)
 
     def trace(self) -> dict[str, np.ndarray]:

@@ -9,8 +9,7 @@ import numpy as np
 
 from sim.columns import ENDING_NAMES, Ending
 from sim.maths.calendar import round_day
-from sim.maths.frontier import pareto_frontier_linear
-from sim.maths.solutions import kalai_smorodinsky_point, nash_point, pareto_gap
+from sim.maths.solutions import kalai_smorodinsky_point, nash_point, nash_product, pareto_gap
 
 
 def outcome_columns(model) -> dict[str, np.ndarray]:
@@ -19,7 +18,8 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
     start = np.datetime64(model.scenario.calendar.start, "D")
     end_day = round_day(model.end_round, model.interval)
     end_date = start + end_day.astype("timedelta64[D]")
-    delay = model.end_round + ~agreed  # no deal takes effect one round after the last one
+    walked = model.ending == Ending.OUTSIDE_OPTION
+    delay = model.end_round + ~(agreed | walked)  # no deal takes effect a round after the last
     columns = {
         "agreed": agreed,
         "ended_by": np.array(ENDING_NAMES)[model.ending],
@@ -44,46 +44,62 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
         retaliated = retaliator.react(model.outcome)
         columns[f"retaliated.{retaliator.name}"] = retaliated
         losses[retaliator.target] = losses[retaliator.target] + retaliated * retaliator.cost
-    for negotiator in model.negotiators:
-        outside = np.where(agreed, 0.0, negotiator.outside_option)
-        value = negotiator.utility(model.outcome) + outside - losses[negotiator.party]
+    columns["walked_away"] = np.where(
+        walked,
+        np.array([n.party for n in model.negotiators], dtype=object)[model.walked_away],
+        None,
+    )
+    values = final_values(model)
+    for negotiator, value in zip(model.negotiators, values.T, strict=True):
+        value = value - losses[negotiator.party]
         columns[f"utility.{negotiator.party}"] = value
         columns[f"reservation.{negotiator.party}"] = negotiator.reservation
         columns[f"discounted_utility.{negotiator.party}"] = value * negotiator.discount**delay
     columns |= model.events.columns()
-    columns |= solution_columns(model)
+    columns |= solution_columns(model, values)
     for path, values in model.parameters.drawn.items():
         columns[f"drawn.{path}"] = values
     return columns
 
 
+def final_values(model) -> np.ndarray:
+    """Each side's value of how its run ended, before retaliation, shape ``(N, 2)``.
+
+    A deal is worth its deal value (utility, rapport, audience cost); a side that walked away
+    gets its outside option; otherwise the no-deal values hold.
+    """
+    agreed = model.ending == Ending.AGREEMENT
+    values = []
+    for index, negotiator in enumerate(model.negotiators):
+        walked = (model.ending == Ending.OUTSIDE_OPTION) & (model.walked_away == index)
+        no_deal = np.where(walked, negotiator.exit_value, negotiator.disagreement)
+        values.append(np.where(agreed, negotiator.value(model.outcome), no_deal))
+    return np.column_stack(values)
+
+
 def frontier(model) -> np.ndarray:
-    """Each run's Pareto frontier of the two negotiators' utilities, first proposer first."""
-    first, second = model.negotiators
-    return pareto_frontier_linear(
-        first.weights, first.ideal, second.weights, second.ideal, model.low, model.high
-    )
+    """Each run's Pareto frontier of the two negotiators' deal values, first proposer first."""
+    return model.negotiators[0].value_frontier()
 
 
-def solution_columns(model) -> dict[str, np.ndarray]:
+def solution_columns(model, values: np.ndarray) -> dict[str, np.ndarray]:
     """Per-run columns comparing each outcome with the bargaining solutions.
 
-    Utilities are those of the packages (before outside options and retaliation); the
-    disagreement point is the pair of reservation utilities.
+    Values are those the sides bargain over (``final_values``, before retaliation) on the
+    frontier of deal values; the disagreement point is the pair of reservation values.
     """
     first, second = model.negotiators
     frontiers = frontier(model)
     disagreement = np.column_stack([first.reservation, second.reservation])
-    outcome = np.column_stack([first.utility(model.outcome), second.utility(model.outcome)])
+    outcome = values
     nash = nash_point(frontiers, disagreement)
     fair = kalai_smorodinsky_point(frontiers, disagreement)
-    gains = outcome - disagreement
     return {
         f"nash.{first.party}": nash[:, 0],
         f"nash.{second.party}": nash[:, 1],
         f"kalai_smorodinsky.{first.party}": fair[:, 0],
         f"kalai_smorodinsky.{second.party}": fair[:, 1],
-        "nash_product": gains[:, 0] * gains[:, 1],
+        "nash_product": nash_product(*outcome.T, *disagreement.T),
         "distance_to_nash": np.hypot(*(outcome - nash).T),
         "pareto_gap": pareto_gap(frontiers, outcome),
     }

@@ -6,6 +6,7 @@ import mesa
 import numpy as np
 
 from sim.maths.utility import normalise_weights, utility
+from sim.maths.values import shape_codes
 from sim.model.parameters import Parameters
 from sim.scenario.schema import Ratification, Retaliation
 from sim.seeds import stream
@@ -40,14 +41,20 @@ class Legislature(mesa.Agent):
     """A legislature whose consent a deal needs (Putnam's two-level game, 1988).
 
     It ratifies a deal when its own utility of the package (same form as a negotiator's) reaches
-    its threshold; the set of such packages is the win-set.
+    its threshold; the set of such packages is the win-set. When ``anticipated``, both
+    negotiators know the win-set and bargain within it (``Negotiator.within_win_sets``).
     """
 
     def __init__(self, model, name: str, spec: Ratification, parameters: Parameters):
         super().__init__(model)
         self.name, self.label = name, spec.label
+        self.ratifies_for, self.anticipated = spec.ratifies_for, spec.anticipated
         prefix = f"third_parties.{name}"
         issues = model.issue_names
+        self.shape = shape_codes([spec.preferences[issue].value for issue in issues])
+        self.curvature = np.column_stack(
+            [parameters.array(f"{prefix}.preferences.{issue}.curvature") for issue in issues]
+        )
         self.ideal = np.column_stack(
             [parameters.array(f"{prefix}.preferences.{issue}.ideal") for issue in issues]
         )
@@ -60,5 +67,6 @@ class Legislature(mesa.Agent):
 
     def ratifies(self, packages: np.ndarray) -> np.ndarray:
         """True in the runs where it ratifies the package."""
-        value = utility(packages, self.ideal, self.weights, self.model.low, self.model.high)
+        low, high, shape = self.model.low, self.model.high, self.shape
+        value = utility(packages, self.ideal, self.weights, low, high, None, shape, self.curvature)
         return value >= self.threshold

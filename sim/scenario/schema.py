@@ -27,6 +27,10 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 """Lower-case identifier used in column names (``issue.tariff``, ``utility.us``)."""
 
 
+RENAMED = {"trade_off": "logrolling"}
+"""Strategy names of earlier versions, and what they are called now."""
+
+
 def did_you_mean(word: str, choices) -> str:
     """A ``did you mean 'x'?`` hint when ``word`` is a near miss of one of ``choices``."""
     close = difflib.get_close_matches(str(word), list(choices), n=1)
@@ -42,6 +46,8 @@ def _by_name(kind: str, registry: dict[str, type]):
             name = value.get("name")
             if name is None:
                 raise ValueError(f"needs a 'name': one of {', '.join(registry)}")
+            if isinstance(name, str) and name in RENAMED:
+                raise ValueError(f"{kind} {name!r} is now called {RENAMED[name]!r}")
             if not isinstance(name, str) or name not in registry:
                 raise ValueError(
                     f"unknown {kind} {name!r}; expected one of: {', '.join(registry)}"
@@ -72,6 +78,8 @@ class Issue(_Strict):
     """Lowest and highest value any package may give this issue."""
     no_deal: Number()
     """Value that holds if the talks end without agreement (e.g. the tariff snaps back to 25%)."""
+    negotiable: bool = True
+    """False keeps the issue off the table: every offer leaves it at its no-deal value."""
 
 
 class Preference(_Strict):
@@ -81,6 +89,27 @@ class Preference(_Strict):
     """Value the negotiator would most like, in the issue's unit (its opening position)."""
     weight: Number(ge=0)
     """Salience; the weights of a negotiator are normalised to sum to one in every run."""
+    value: Literal["linear", "quadratic", "exponential"] = "linear"
+    """Shape of the value of the issue as it moves away from the ideal (Keeney & Raiffa 1976):
+    ``linear`` (each step costs the same), ``quadratic`` or ``exponential`` (concave: small
+    departures from the ideal cost little, large ones much)."""
+    curvature: Number(gt=0, le=50) = 2.0
+    """Curvature of an ``exponential`` value (near 0: almost linear)."""
+
+
+class AudienceCost(_Strict):
+    """What a leader loses at home by backing down from a public threat (Fearon 1994)."""
+
+    cost: Number(ge=0, le=10) = 0.0
+    """Utility lost per unit of utility by which a deal falls short of the threatened package."""
+    threat: dict[Name, FiniteFloat] = Field(default_factory=dict)
+    """The publicly threatened position, by issue; issues not named: the negotiator's ideal."""
+
+
+def _audience_cost(value: Any) -> Any:
+    """A number or a distribution as ``audience_cost`` is its ``cost``."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {"cost": value} if number or (isinstance(value, dict) and "dist" in value) else value
 
 
 class Negotiator(_Strict):
@@ -90,17 +119,21 @@ class Negotiator(_Strict):
     preferences: dict[Name, Preference]
     """One entry per issue."""
     outside_option: Number(ge=-1, le=1) = 0.0
-    """Utility added to the no-deal outcome to give the reservation utility (BATNA)."""
+    """Value of walking away to the best alternative, over the no-deal outcome (BATNA): after
+    rejecting an offer the negotiator may take it at once (Binmore, Shaked & Sutton 1989)."""
+    no_deal_adjustment: Number(ge=-1, le=1) = 0.0
+    """Utility added to the no-deal outcome's: moves the disagreement point (e.g. costs of a
+    failed negotiation that the issue values do not capture)."""
     strategy: StrategySpec
     acceptance: AcceptanceSpec = Field(
         default_factory=lambda: acceptance.REGISTRY["next"].parameters(name="next")
     )
-    discount_per_round: Number(gt=0, le=1) | None = None
-    """This negotiator's own discount factor per round; the protocol's when not given."""
-    audience_cost: Number(ge=0, le=1) = 0.0
-    """Utility its leader loses at home by backing down from public threats, that is by agreeing
-    to any deal (Fearon 1994). It raises the reservation utility the negotiator bargains with
-    and is subtracted from its utility of a deal."""
+    discount_per_day: Number(gt=0, le=1) | None = None
+    """This negotiator's own discount factor per day; the protocol's when not given."""
+    discount_per_round: Any = None
+    """No longer read (per meeting); see ``discount_per_day``."""
+    audience_cost: Annotated[AudienceCost, BeforeValidator(_audience_cost)] = AudienceCost()
+    """The cost of backing down from its public threat; a number is the ``cost``."""
     offer_rule: Literal["cheapest_first", "uniform"] = "cheapest_first"
     """How a target utility becomes a package: concede first on the issues that cost the
     negotiator least (``cheapest_first``), or the same share on every issue (``uniform``)."""
@@ -127,13 +160,22 @@ class Calendar(_Strict):
 
 
 class Protocol(_Strict):
-    """Rules of the alternating-offers game."""
+    """Rules of the bargaining game: who proposes, the risk of breakdown, impatience."""
 
     first_proposer: Name
-    breakdown_probability: Probability = 0.0
-    """Chance per round that talks collapse for good (no deal)."""
-    discount_per_round: Number(gt=0, le=1) = 1.0
-    """Factor applied per round of delay to the utility reported as ``discounted_utility``."""
+    recognition: Literal["alternating", "random"] = "alternating"
+    """Who proposes: the two sides in turn from ``first_proposer`` (Rubinstein 1982), or a
+    random draw each round (Baron & Ferejohn 1989)."""
+    first_proposer_probability: Probability = 0.5
+    """With random recognition: the chance that ``first_proposer`` proposes in a round."""
+    breakdown_per_day: Probability = 0.0
+    """Hazard per day that talks collapse for good after a rejected offer (no deal)."""
+    discount_per_day: Number(gt=0, le=1) = 1.0
+    """Factor by which a day of delay discounts both sides' values."""
+    breakdown_probability: Any = None
+    """No longer read (per meeting); see ``breakdown_per_day``."""
+    discount_per_round: Any = None
+    """No longer read (per meeting); see ``discount_per_day``."""
 
 
 class Summit(_Strict):
@@ -195,6 +237,8 @@ class Ratification(_Strict):
 
     kind: Literal["ratification"]
     label: str
+    anticipated: bool = True
+    """Both negotiators know the win-set: they neither offer nor accept a deal it excludes."""
     ratifies_for: Name
     """The negotiator whose legislature it is."""
     threshold: Number(ge=0, le=1)
@@ -314,6 +358,7 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
             )
         )
     problems += _reference_problems(scenario)
+    problems += _per_meeting_problems(scenario)
     for party, negotiator in scenario.negotiators.items():
         path = f"negotiators.{party}.preferences"
         for missing in scenario.issues.keys() - negotiator.preferences.keys():
@@ -334,6 +379,54 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
                 problems += _outside(f"{path}.{name}.ideal", preference.ideal, low, high)
         if sum(support(p.weight)[1] for p in negotiator.preferences.values()) <= 0:
             problems.append((path, "at least one issue needs a positive weight"))
+        if support(negotiator.outside_option)[0] < 0:
+            problems.append(
+                (
+                    f"negotiators.{party}.outside_option",
+                    "a negative outside option would never be taken; to lower the value of "
+                    "no deal, use no_deal_adjustment",
+                )
+            )
+        for name, value in negotiator.audience_cost.threat.items():
+            where = f"negotiators.{party}.audience_cost.threat.{name}"
+            if name not in scenario.issues:
+                problems.append(
+                    (where, f"{name!r} is not an issue" + did_you_mean(name, scenario.issues))
+                )
+            else:
+                problems += _outside(where, value, *scenario.issues[name].bounds)
+    return problems
+
+
+def _per_meeting_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Rates per meeting are refused, with the rate per day that replaces them."""
+    interval = scenario.calendar.meeting_interval_days
+    days = f"{interval:g}" if isinstance(interval, float) else "N"
+    owners = [("protocol", scenario.protocol)] + [
+        (f"negotiators.{party}", negotiator) for party, negotiator in scenario.negotiators.items()
+    ]
+    problems = []
+    for owner, block in owners:
+        for old, new in (
+            ("discount_per_round", "discount_per_day"),
+            ("breakdown_probability", "breakdown_per_day"),
+        ):
+            value = getattr(block, old, None)
+            if value is None:
+                continue
+            discount = old == "discount_per_round"
+            if isinstance(value, int | float) and isinstance(interval, float):
+                kept = (value if discount else 1.0 - value) ** (1.0 / interval)
+                example = f"{kept if discount else 1.0 - kept:.6g}"
+            else:
+                example = f"x ** (1/{days})" if discount else f"1 - (1 - x) ** (1/{days})"
+            problems.append(
+                (
+                    f"{owner}.{old}",
+                    f"rates are now per day, so that meeting more or less often does not change "
+                    f"them: write {new}: {example} for a rate x per meeting every {days} days",
+                )
+            )
     return problems
 
 

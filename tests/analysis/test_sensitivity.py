@@ -64,7 +64,7 @@ def test_design_points_of_a_base_sample_share_the_model_randomness():
     parameters = uncertain_parameters(scenario)
     step = len(parameters) + 2
     fixed = {path: np.full(3 * step, float(np.mean(p.support()))) for path, p in parameters.items()}
-    fixed["protocol.breakdown_probability"] = np.full(3 * step, 0.3)
+    fixed["protocol.breakdown_per_day"] = np.full(3 * step, 0.3)
     table = run_design(scenario, fixed, seed=9)
     endings = table["ended_by"].to_numpy().reshape(3, step)
     # Same values: the points of A and AB_i end alike; B draws its own random numbers.
@@ -93,7 +93,7 @@ def test_sensitivity_ranks_the_parameters_and_finds_the_tariff_driver(baseline_i
     assert top["parameter"] in tariff_related
     assert top["ST"] > 0.2 and top["ST"] - top["ST_conf"] > 0
     deal = indices[indices["output"] == "agreed"].sort_values("rank")
-    assert deal.iloc[0]["parameter"] == "protocol.breakdown_probability"
+    assert deal.iloc[0]["parameter"] == "protocol.breakdown_per_day"
     assert "US tariff on Korean goods: us.tariff.ideal" in result.text
 
 
@@ -133,7 +133,7 @@ def test_sensitivity_command(tmp_path, capsys):
                 "name": "time_dependent",
                 "beta": {"dist": "uniform", "low": 0.2, "high": 3},
             },
-            protocol__breakdown_probability={"dist": "uniform", "low": 0, "high": 0.2},
+            protocol__breakdown_per_day={"dist": "uniform", "low": 0, "high": 0.2},
         ),
     )
     out = tmp_path / "out"
@@ -143,6 +143,6 @@ def test_sensitivity_command(tmp_path, capsys):
     assert arguments.handler(arguments) == 0
     printed = capsys.readouterr().out
     assert "rounded up to 128" in printed
-    assert "deal probability: protocol.breakdown_probability" in printed
+    assert "deal probability: protocol.breakdown_per_day" in printed
     assert "Price: does not vary" in printed  # the toy's symmetric talks always split at 50
     assert (out / "sobol_price.png").is_file()

@@ -61,7 +61,7 @@ def test_a_variant_changes_the_resolved_data_of_a_variant_file(resolved):
             "unknown key 'probabilty'.*did you mean 'probability'",
         ),
         ("negotiators.usa.strategy.beta", 1, "unknown key 'usa'.*did you mean 'us'"),
-        ("protocol.discount_per_round.low", 1, "is 0.99, not a mapping"),
+        ("protocol.discount_per_day.low", 1, "is 0.99, not a mapping"),
         ("calendar.extension.probability", 1.5, "calendar.extension.probability"),
         ("negotiators.us.strategy.beta", "{dist: uniform, low: 1}", "high"),
     ],
@@ -103,7 +103,7 @@ def test_two_parameter_sweep_draws_a_heatmap(tmp_path):
         BASELINE,
         {
             "negotiators.us.strategy.beta": ["{dist: uniform, low: 0.1, high: 0.3}", 2],
-            "protocol.breakdown_probability": [0, 0.1],
+            "protocol.breakdown_per_day": [0, 0.1],
         },
         runs=1000,
         seed=1,
@@ -112,7 +112,7 @@ def test_two_parameter_sweep_draws_a_heatmap(tmp_path):
     assert len(result.points) == 4
     assert (out / "deal_probability_heatmap.png").stat().st_size > 0
     heat = heatmap_table(
-        result.points, "set.negotiators.us.strategy.beta", "set.protocol.breakdown_probability"
+        result.points, "set.negotiators.us.strategy.beta", "set.protocol.breakdown_per_day"
     )
     assert heat.shape == (2, 2)
     assert heat.loc[0.1].mean() < heat.loc[0.0].mean()  # breakdowns cost deals

@@ -49,13 +49,21 @@ def test_a_shock_strikes_once_and_is_recorded(tmp_path):
     assert model.negotiators[0].weights[:, 0] == pytest.approx(2 / 3)
 
 
-def test_rapport_and_audience_costs_move_the_reservation(tmp_path):
+def test_rapport_is_credited_to_deals_and_backing_down_costs_the_audience_cost(tmp_path):
+    # A wants 100; a deal at price x is worth x / 100 to it, plus the rapport of 0.2, less the
+    # audience cost of falling short of its threat (its ideal): 0.5 * (1 - x / 100).
     _, plain = batch(tmp_path)
-    _, rapport = batch(tmp_path, events={"rapport": 0.1})
-    _, audience = batch(tmp_path, negotiators__a__audience_cost=0.1)
-    base = plain["reservation.a"].to_numpy()
-    assert rapport["reservation.a"].to_numpy() == pytest.approx(base - 0.1)
-    assert audience["reservation.a"].to_numpy() == pytest.approx(base + 0.1)
+    _, rapport = batch(tmp_path, events={"rapport": 0.2})
+    _, audience = batch(tmp_path, events={"rapport": 0.2}, negotiators__a__audience_cost=0.5)
+    for table in (rapport, audience):
+        assert table["agreed"].all()
+    assert rapport["reservation.a"].to_numpy() == pytest.approx(plain["reservation.a"])
+    share = rapport["issue.price"].to_numpy() / 100
+    assert rapport["utility.a"].to_numpy() == pytest.approx(share + 0.2)
+    share = audience["issue.price"].to_numpy() / 100
+    assert audience["utility.a"].to_numpy() == pytest.approx(share + 0.2 - 0.5 * (1 - share))
+    # backing down is costly, so A holds out for more
+    assert (audience["issue.price"] > rapport["issue.price"]).all()
 
 
 def test_certain_retaliation_costs_its_target(tmp_path):
@@ -79,6 +87,7 @@ def test_a_legislature_ratifies_only_inside_its_win_set(tmp_path, threshold, rat
         "kind": "ratification",
         "label": "L",
         "ratifies_for": "b",
+        "anticipated": False,
         "threshold": threshold,
         "preferences": {"price": {"ideal": 0, "weight": 1}},
     }

@@ -51,7 +51,7 @@ def test_report_of_a_run_is_self_contained(run_folder):
 def test_report_of_sweep_and_sensitivity_folders(tmp_path):
     scenario = write(
         tmp_path,
-        toy(protocol__breakdown_probability={"dist": "uniform", "low": 0, "high": 0.2}),
+        toy(protocol__breakdown_per_day={"dist": "uniform", "low": 0, "high": 0.2}),
     )
     folders = [
         sweep(scenario, {"protocol.first_proposer": ["a", "b"]}, 200, 1, tmp_path / "sw").directory,
@@ -83,7 +83,7 @@ def test_report_command(run_folder, capsys):
 
 VARIANT = """extends: korea_us_2025.yaml
 name: no_breakdown
-protocol: {breakdown_probability: 0.0}
+protocol: {breakdown_per_day: 0.0}
 """
 
 
@@ -102,6 +102,6 @@ def test_workflow_variant_of_the_baseline_run_compare_report(tmp_path):
     check_self_contained(html, results / "cmp")
     assert "Comparison: korea_us_2025 vs no_breakdown" in html
     assert (
-        "<td>protocol.breakdown_probability</td><td>uniform(low=0.0, high=0.04)</td><td>0.0</td>"
+        "<td>protocol.breakdown_per_day</td><td>uniform(low=0.0, high=0.04)</td><td>0.0</td>"
         in html
     )

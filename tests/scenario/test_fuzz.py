@@ -271,7 +271,7 @@ FULL = {
         "meeting_interval_days": 7,
         "extension": {"probability": 0.5, "days": {"dist": "choice", "values": [7, 14]}},
     },
-    "protocol": {"first_proposer": "a", "breakdown_probability": 0.01, "discount_per_round": 0.99},
+    "protocol": {"first_proposer": "a", "breakdown_per_day": 0.01, "discount_per_day": 0.99},
     "issues": {"price": {"label": "Price", "unit": "USD", "bounds": [0, 100], "no_deal": 50}},
     "negotiators": {
         "a": {
