@@ -1,4 +1,4 @@
-"""The analysis commands of ``negsim``: ``compare``, ``sweep``, ``sensitivity`` and ``report``.
+"""The analysis commands of ``negsim``: compare, sweep, sensitivity, discover and report.
 
 ``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
 taking the parsed arguments and returning the exit status. Mistakes a user can make raise
@@ -24,6 +24,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _add_compare(subparsers)
     _add_sweep(subparsers)
     _add_sensitivity(subparsers)
+    _add_discover(subparsers)
     _add_report(subparsers)
 
 
@@ -101,6 +102,31 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     sensitivity.set_defaults(handler=sensitivity_command)
 
 
+def _add_discover(subparsers: argparse._SubParsersAction) -> None:
+    discover = subparsers.add_parser(
+        "discover",
+        help="scenario discovery: which parameter ranges make an outcome likely",
+        description="PRIM (peeling trajectory and box), a CART tree and feature scores of a "
+        "condition on the runs, over the drawn.* parameters of a result folder of negsim run "
+        "(no new runs; needs the EMA Workbench: pip install 'negsim[discover]').",
+    )
+    discover.add_argument("directory", type=Path, metavar="DIR", help="a result folder")
+    discover.add_argument(
+        "--where",
+        required=True,
+        metavar="EXPRESSION",
+        help="a condition on the columns of runs.parquet, e.g. 'agreed and issue.tariff <= 15'",
+    )
+    discover.add_argument(
+        "--box",
+        type=count("PRIM box", 0, 10_000),
+        help="the box of the peeling trajectory to report (default: the first whose density "
+        "reaches halfway from the base rate to 100%%)",
+    )
+    add_output_options(discover, "results/discover-<folder>-<condition>/")
+    discover.set_defaults(handler=discover_command)
+
+
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report",
@@ -171,6 +197,22 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def discover_command(arguments: argparse.Namespace) -> int:
+    """``negsim discover DIR --where EXPRESSION [--box I] [--out DIR] [--force]``."""
+    from sim.pipelines.discovery import discover_folder
+
+    started = time.perf_counter()
+    result = discover_folder(
+        arguments.directory,
+        arguments.where,
+        arguments.out,
+        force=arguments.force,
+        box=arguments.box,
+    )
+    _print_result(result, started)
+    return 0
+
+
 def report_command(arguments: argparse.Namespace) -> int:
     """``negsim report DIR``."""
     from sim.report.html import write_report
@@ -190,6 +232,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": compare_command,
     "sweep": sweep_command,
     "sensitivity": sensitivity_command,
+    "discover": discover_command,
     "report": report_command,
 }
 """The handler of each command, by name."""
