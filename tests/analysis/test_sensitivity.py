@@ -1,12 +1,14 @@
 """negsim sensitivity: quantile functions, the model at given values, Sobol indices, charts."""
 
 import argparse
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.analysis.noise import noise_share
 from sim.analysis.sensitivity import round_samples, run_design, uncertain_parameters
 from sim.cli.analysis import add_commands
 from sim.errors import UsageError
@@ -109,6 +111,25 @@ def test_sensitivity_writes_tables_and_tornado_charts(baseline_indices):
     assert len(samples) == 256 * (len(set(table["parameter"])) + 2)
     markdown = (out / "sensitivity.md").read_text()
     assert "| parameter | deal probability | US tariff on Korean goods |" in markdown
+
+
+def test_small_designs_warn_and_the_model_randomness_is_measured(baseline_indices):
+    out, result = baseline_indices
+    assert "have an interval wider than the index it bounds" in result.text
+    assert "raise --samples" in result.text
+    noise = json.loads((out / "manifest.json").read_text())["noise_share"]
+    assert set(noise) >= {"agreed", "issue.tariff", "utility.us"}
+    assert all(0 <= share <= 1 for share in noise.values())
+    # the deal depends mostly on chance events no parameter fixes (breakdown, extension)
+    assert noise["agreed"] > noise["utility.korea"]
+    assert "the model's own randomness:" in result.text
+
+
+def test_noise_share_is_zero_without_randomness_and_one_without_parameters():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=5000)
+    assert noise_share(x, x) == 0
+    assert noise_share(rng.normal(size=5000), rng.normal(size=5000)) == pytest.approx(1, abs=0.05)
 
 
 def test_samples_round_up_to_a_power_of_two():
