@@ -92,3 +92,38 @@ def chart_name(output: str) -> str:
     """
     name = "deal" if output == "agreed" else output.removeprefix("issue.").replace(".", "_")
     return f"sobol_{name}.png"
+
+
+def plot_pawn(table: pd.DataFrame, output: str, top: int = TOP_PARAMETERS) -> Figure:
+    """PAWN indices of one output: median over the slices, range to the largest; chance level.
+
+    Args:
+        table: PAWN indices (``sim.analysis.given_data.pawn_table``).
+        output: The output's column.
+        top: Most parameters shown.
+
+    Returns:
+        A new figure.
+    """
+    data = table[table["output"] == output].sort_values("median", ascending=False).head(top)
+    figure, ax = figure_and_axes(None, (7.5, 1.6 + BAR_HEIGHT * len(data)))
+    positions = np.arange(len(data))[::-1]
+    ax.barh(
+        positions,
+        data["median"],
+        2 * BAR_HEIGHT,
+        xerr=[np.zeros(len(data)), data["maximum"] - data["median"]],
+        color="#2a9d8f",
+        capsize=3,
+    )
+    critical = float(data["critical"].iloc[0]) if len(data) else 0.0
+    ax.axvline(critical, color="crimson", linestyle="--", linewidth=1)
+    ax.set_yticks(positions, [p.removeprefix("drawn.") for p in data["parameter"]])
+    ax.tick_params(axis="y", labelsize="small")
+    label = data["output_label"].iloc[0] if len(data) else output
+    ax.set(
+        xlabel=f"PAWN index (median KS distance; bar to the largest); dashed: chance "
+        f"level {critical:.3f}",
+        title=f"What drives the {label} (given data)",
+    )
+    return figure

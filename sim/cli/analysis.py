@@ -89,8 +89,14 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
         "sensitivity",
         "Sobol indices: which uncertain parameters drive the outcomes",
         "Sobol sensitivity analysis (Saltelli design, SALib) of the scenario's uncertain "
-        "parameters for the deal probability, each issue and each side's utility.",
+        "parameters for the deal probability, each issue and each side's utility; given a "
+        "result folder of negsim run instead, PAWN indices of its drawn parameters (no new "
+        "runs).",
     )
+    sensitivity.set_defaults()
+    for action in sensitivity._actions:
+        if action.dest == "scenario":
+            action.help = "scenario YAML file, or a result folder of negsim run (PAWN, no runs)"
     sensitivity.add_argument(
         "--samples",
         type=count("samples", 1, MAX_SAMPLES),
@@ -186,6 +192,14 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
     from sim.pipelines.sensitivity import DEFAULT_SAMPLES, sensitivity
 
     started = time.perf_counter()
+    if arguments.scenario.is_dir():  # a result folder: given-data indices, no new runs
+        from sim.pipelines.given_data import given_data_sensitivity
+
+        if arguments.samples is not None:
+            raise UsageError("--samples goes with a scenario file, not a result folder")
+        result = given_data_sensitivity(arguments.scenario, arguments.out, force=arguments.force)
+        _print_result(result, started)
+        return 0
     result = sensitivity(
         arguments.scenario,
         samples=arguments.samples or DEFAULT_SAMPLES,

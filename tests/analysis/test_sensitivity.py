@@ -167,3 +167,27 @@ def test_sensitivity_command(tmp_path, capsys):
     assert "deal probability: protocol.breakdown_probability" in printed
     assert "Price: does not vary" in printed  # the toy's symmetric talks always split at 50
     assert (out / "sobol_price.png").is_file()
+
+
+def test_given_data_pawn_on_a_result_folder_ranks_a_planted_driver():
+    from sim.analysis.given_data import ks_critical, pawn_table
+
+    rng = np.random.default_rng(2)
+    table = pd.DataFrame({"drawn.a": rng.uniform(size=4000), "drawn.b": rng.uniform(size=4000)})
+    table["issue.x"] = table["drawn.a"] + 0.1 * rng.normal(size=4000)
+    indices = pawn_table(table, {"issue.x": "x"})
+    assert indices["parameter"].tolist() == ["drawn.a", "drawn.b"]
+    assert indices["informative"].tolist() == [True, False]
+    assert indices["critical"].iloc[0] == pytest.approx(ks_critical(4000))
+
+
+def test_negsim_sensitivity_of_a_result_folder(tmp_path, capsys):
+    import sim.cli.commands
+    from sim.pipelines.run import run_scenario
+
+    folder = run_scenario(BASELINE, runs=2000, seed=4, out=tmp_path / "runs").directory
+    out = tmp_path / "pawn"
+    assert sim.cli.commands.main(["sensitivity", str(folder), "--out", str(out)]) == 0
+    assert "PAWN indices from the 2,000 runs of the folder" in capsys.readouterr().out
+    assert (out / "pawn.csv").is_file() and (out / "sobol_tariff.png").is_file()
+    assert sim.cli.commands.main(["sensitivity", str(folder), "--samples", "8"]) == 2
