@@ -19,7 +19,7 @@ from sim.analysis.compare import (
     utilities_table,
 )
 from sim.analysis.results import ResultSet, common_parties
-from sim.charts.figures import figure_and_axes
+from sim.charts.figures import figure_and_axes, legend_outside, padded_limits
 
 
 def scenario_colours(labels: list[str]) -> dict[str, tuple[float, float, float]]:
@@ -55,7 +55,9 @@ def plot_issue_distribution(
             ax=ax,
         )
     if bounds:
-        ax.set_xlim(*bounds)
+        ax.set_xlim(*padded_limits(*bounds))
+    if ax.get_legend() is not None:  # seaborn's legend, moved off the data
+        sns.move_legend(ax, "upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small")
     ax.set(xlabel=info.get("unit", ""), ylabel="% of the scenario's deals", title=info["label"])
     return figure
 
@@ -170,7 +172,7 @@ def plot_time_to_deal(
         ylabel="% of deals reached this early or earlier",
         title="Time to deal",
     )
-    ax.legend(loc="upper left", fontsize="small")
+    legend_outside(ax)
     return figure
 
 
@@ -210,7 +212,7 @@ def plot_utilities(
         ylabel=f"{parties[second]} utility (0-1)",
         title="Utilities per run (X: mean no-deal point)",
     )
-    ax.legend(loc="lower left", fontsize="small", markerscale=2)
+    legend_outside(ax, below=True, markerscale=2)
     return figure
 
 
