@@ -18,9 +18,9 @@ from sim.errors import UsageError
 
 RESULT_FILES = ("runs.parquet", "summary.json", "manifest.json")
 MAX_ROWS = 10_000
-"""Runs per side used for the issue and utility statistics (a fixed-seed subsample if more)."""
+"""A size of subsample for callers that want one (``load_results(max_rows=...)``)."""
 SAMPLE_SEED = 0
-_RUN_COLUMNS = re.compile(r"^(agreed|days_before_deadline|(issue|utility|reservation)\..+)$")
+_RUN_COLUMNS = re.compile(r"^(run|agreed|days_before_deadline|(issue|utility|reservation)\..+)$")
 
 
 @dataclass
@@ -31,7 +31,7 @@ class ResultSet:
         label: Name shown in charts and tables (the scenario name, made unique).
         directory: The folder.
         table: The columns of ``runs.parquet`` needed here, every run.
-        sample: At most ``MAX_ROWS`` runs of ``table`` (all when it has fewer).
+        sample: At most ``max_rows`` runs of ``table`` (all when not given or it has fewer).
         summary: ``summary.json``.
         manifest: ``manifest.json``.
         issues: Per issue key: ``label``, ``unit`` and ``bounds``.
@@ -64,9 +64,9 @@ def check_result_folder(directory: Path) -> None:
 
 
 def load_results(
-    directories: list[Path], max_rows: int = MAX_ROWS, seed: int = SAMPLE_SEED
+    directories: list[Path], max_rows: int | None = None, seed: int = SAMPLE_SEED
 ) -> list[ResultSet]:
-    """Read result folders, with unique labels and a subsample of at most ``max_rows`` runs each.
+    """Read result folders, with unique labels and, if ``max_rows`` is given, a subsample.
 
     Raises:
         UsageError: A folder is not a result folder, or its files cannot be read.
@@ -84,7 +84,9 @@ def load_results(
             table = pd.read_parquet(directory / "runs.parquet", columns=columns)
         except (OSError, ValueError) as error:
             raise UsageError(f"cannot read the result folder {directory}: {error}") from None
-        sample = table.sample(max_rows, random_state=seed) if len(table) > max_rows else table
+        sample = table
+        if max_rows is not None and len(table) > max_rows:
+            sample = table.sample(max_rows, random_state=seed)
         scenario = manifest.get("scenario", {})
         issues = {
             name: {

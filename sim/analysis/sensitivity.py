@@ -154,6 +154,45 @@ def run_design(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> 
     return pd.concat(blocks).sort_index()
 
 
+def run_noise_repeat(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
+    """The points of the design's matrix A run again with other random numbers (child 2).
+
+    Set against the runs of matrix A, they give the share of each output's variance that comes
+    from the model's own randomness (``sim.analysis.noise``).
+    """
+    from sim.batch.chunks import run_batch
+
+    step = len(values) + 2
+    part = {path: v[0::step] for path, v in values.items()}
+    return run_batch(scenario, seed=child(seed, 2), values=part).drop(columns="run")
+
+
+def noise_shares(
+    table: pd.DataFrame, repeat: pd.DataFrame, labels: dict[str, str], parameters: int
+) -> dict[str, float]:
+    """Per output, the share of its variance from the model's own randomness."""
+    from sim.analysis.noise import noise_share
+
+    first = table.iloc[0 :: parameters + 2]
+    return {
+        column: noise_share(first[column].to_numpy(dtype=float), repeat[column].to_numpy(float))
+        for column in labels
+    }
+
+
+def wide_intervals(indices: pd.DataFrame) -> pd.DataFrame:
+    """The indices whose 95% interval is wider than the index it bounds, or that are negative.
+
+    Examples:
+        >>> frame = pd.DataFrame({"S1": [0.5, 0.01, -0.1], "S1_conf": [0.1, 0.2, 0.05],
+        ...     "ST": [0.6, 0.3, 0.2], "ST_conf": [0.1, 0.1, 0.1]})
+        >>> wide_intervals(frame).index.tolist()
+        [1, 2]
+    """
+    wide = (indices["S1_conf"] > indices["S1"].abs()) | (indices["ST_conf"] > indices["ST"].abs())
+    return indices[wide | (indices["S1"] < 0) | (indices["ST"] < 0)]
+
+
 # Indices ------------------------------------------------------------------------------------
 
 

@@ -11,13 +11,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.compare import (
+    all_issues,
     deal_probability_table,
+    issue_info,
     outcomes_table,
     time_to_deal_table,
     utilities_table,
 )
-from sim.analysis.results import ResultSet, common_issues, common_parties
-from sim.charts.figures import figure_and_axes
+from sim.analysis.results import ResultSet, common_parties
+from sim.charts.figures import figure_and_axes, legend_outside, padded_limits
 
 
 def scenario_colours(labels: list[str]) -> dict[str, tuple[float, float, float]]:
@@ -53,20 +55,70 @@ def plot_issue_distribution(
             ax=ax,
         )
     if bounds:
-        ax.set_xlim(*bounds)
+        ax.set_xlim(*padded_limits(*bounds))
+    if ax.get_legend() is not None:  # seaborn's legend, moved off the data
+        sns.move_legend(ax, "upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small")
     ax.set(xlabel=info.get("unit", ""), ylabel="% of the scenario's deals", title=info["label"])
     return figure
+
+
+OVERLAID_SCENARIOS = 3
+"""Beyond this many scenarios, distributions are drawn as small multiples, not overlaid."""
 
 
 def plot_issue_distributions(
     outcomes: pd.DataFrame, issues: dict[str, dict[str, Any]], colours: dict[str, Any]
 ) -> Figure:
-    """One panel per issue: overlaid distributions of the agreed values among deals."""
+    """One panel per issue: distributions of the agreed values among deals.
+
+    Up to ``OVERLAID_SCENARIOS`` scenarios are overlaid; beyond, one row of panels per scenario
+    (small multiples), each with the reference (the first scenario) outlined in grey.
+    """
+    if len(colours) > OVERLAID_SCENARIOS:
+        return plot_issue_small_multiples(outcomes, issues, colours)
     figure = Figure(figsize=(5.5 * len(issues), 4.4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(issues)))
     for ax, (issue, info) in zip(axes, issues.items(), strict=True):
         plot_issue_distribution(outcomes, issue, info, colours, ax=ax)
     figure.suptitle("Outcome of each issue among deals")
+    return figure
+
+
+def plot_issue_small_multiples(
+    outcomes: pd.DataFrame, issues: dict[str, dict[str, Any]], colours: dict[str, Any]
+) -> Figure:
+    """One row per scenario, one column per issue, the reference outlined in grey in each row."""
+    labels = list(colours)
+    figure = Figure(figsize=(4.2 * len(issues), 1.9 * len(labels) + 0.8), layout="constrained")
+    axes = figure.subplots(len(labels), len(issues), sharex="col", squeeze=False)
+    for column, (issue, info) in enumerate(issues.items()):
+        data = outcomes[outcomes["issue"] == issue]
+        bounds = info.get("bounds")
+        edges = np.linspace(*(bounds or (data["value"].min(), data["value"].max())), 41)
+        reference = data.loc[data["scenario"] == labels[0], "value"]
+        for row, label in enumerate(labels):
+            ax = axes[row, column]
+            values = data.loc[data["scenario"] == label, "value"]
+            weights = np.full(len(values), 100 / max(len(values), 1))
+            ax.hist(values, bins=edges, weights=weights, color=colours[label], alpha=0.8)
+            if row > 0 and len(reference):
+                ax.hist(
+                    reference,
+                    bins=edges,
+                    weights=np.full(len(reference), 100 / len(reference)),
+                    histtype="step",
+                    color="0.35",
+                    linewidth=1,
+                )
+            if not len(values):
+                ax.text(0.5, 0.5, "not an issue here", transform=ax.transAxes, ha="center")
+            if bounds:
+                ax.set_xlim(*bounds)
+            ax.set_ylabel(f"{label}\n% of deals" if column == 0 else "", fontsize="small")
+            if row == 0:
+                ax.set_title(info["label"])
+        axes[-1, column].set_xlabel(info.get("unit", ""))
+    figure.suptitle(f"Outcome of each issue among deals (grey outline: {labels[0]})")
     return figure
 
 
@@ -120,7 +172,7 @@ def plot_time_to_deal(
         ylabel="% of deals reached this early or earlier",
         title="Time to deal",
     )
-    ax.legend(loc="upper left", fontsize="small")
+    legend_outside(ax)
     return figure
 
 
@@ -160,14 +212,14 @@ def plot_utilities(
         ylabel=f"{parties[second]} utility (0-1)",
         title="Utilities per run (X: mean no-deal point)",
     )
-    ax.legend(loc="lower left", fontsize="small", markerscale=2)
+    legend_outside(ax, below=True, markerscale=2)
     return figure
 
 
 def all_charts(results: list[ResultSet]) -> dict[str, Figure]:
     """The comparison charts, by file name."""
     colours = scenario_colours([r.label for r in results])
-    issues = {name: results[0].issues[name] for name in common_issues(results)}
+    issues = {name: issue_info(results, name) for name in all_issues(results)}
     parties = {party: results[0].parties[party] for party in common_parties(results)}
     charts = {
         "issue_distributions.png": plot_issue_distributions(

@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from sim.analysis.inference import proportion_interval
-from sim.charts.figures import figure_and_axes
+from sim.charts.figures import figure_and_axes, legend_outside, padded_limits
+from sim.charts.markers import SOLUTION_MARKERS
 from sim.columns import ENDINGS
 from sim.params.numbers import support
 from sim.scenario.schema import Scenario
@@ -50,17 +51,33 @@ def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=N
         linestyle="--",
         label="no-deal value",
     )
-    ax.set_xlim(*spec.bounds)
+    ax.set_xlim(*padded_limits(*spec.bounds))  # a no-deal value at a bound stays visible
     ax.set(xlabel=spec.unit, ylabel="% of deals", title=spec.label)
-    ax.legend(loc="upper left")
+    legend_outside(ax, below=True)
     return figure
 
 
-def plot_issue_outcomes(table: pd.DataFrame, scenario: Scenario) -> Figure:
-    """One panel per issue: the distribution of agreed values among deals."""
+def plot_issue_outcomes(table: pd.DataFrame, scenario: Scenario, axes=None) -> Figure:
+    """One panel per issue: the distribution of agreed values among deals.
+
+    Args:
+        table: The runs table.
+        scenario: The scenario it was run from.
+        axes: One axes per issue to draw on (a sequence, or one axes for a single issue); a
+            new figure when ``None``.
+
+    Returns:
+        The figure drawn on.
+    """
     count = len(scenario.issues)
-    figure = Figure(figsize=(5 * count, 4.2), layout="constrained")
-    axes = np.atleast_1d(figure.subplots(1, count))
+    if axes is None:
+        figure = Figure(figsize=(5 * count, 4.6), layout="constrained")
+        axes = np.atleast_1d(figure.subplots(1, count))
+    else:
+        axes = np.atleast_1d(axes).ravel()
+        if len(axes) != count:
+            raise ValueError(f"plot_issue_outcomes needs {count} axes, one per issue")
+        figure = axes[0].figure
     for ax, issue in zip(axes, scenario.issues, strict=True):
         plot_issue_outcome(table, scenario, issue, ax=ax)
     deals = int(table["agreed"].sum())
@@ -110,7 +127,7 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
         ylabel="% of runs ending at this meeting",
         title=f"{scenario.name}: when the talks ended",
     )
-    ax.legend()
+    legend_outside(ax)
     return figure
 
 
@@ -131,15 +148,10 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
         linewidth=0,
         ax=ax,
     )
-    points = {
-        "reservation": ("X", "mean reservation point"),
-        "nash": ("*", "mean Nash solution"),
-        "kalai_smorodinsky": ("P", "mean Kalai-Smorodinsky solution"),
-    }
-    for prefix, (marker, label) in points.items():
+    for prefix, style in SOLUTION_MARKERS.items():
         if f"{prefix}.{first}" in table:
             x, y = table[f"{prefix}.{first}"].mean(), table[f"{prefix}.{second}"].mean()
-            ax.scatter(x, y, marker=marker, s=180, color="black", label=label, zorder=3)
+            ax.scatter(x, y, zorder=3, **{**style, "label": "mean " + style["label"]})
     labels = {party: spec.label for party, spec in scenario.negotiators.items()}
     ax.set(
         xlim=(0, 1),
@@ -148,7 +160,7 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
         ylabel=f"{labels[second]} utility (0-1)",
         title=f"{scenario.name}: utilities per run",
     )
-    ax.legend(loc="lower left", fontsize="small")
+    legend_outside(ax, below=True, markerscale=1)
     return figure
 
 

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.sweep import PREFIX, heatmap_table
-from sim.charts.figures import figure_and_axes
+from sim.charts.figures import figure_and_axes, legend_outside
 from sim.scenario.schema import Scenario
 from sim.scenario.variants import value_label
 
@@ -65,7 +65,7 @@ def _draw_lines(
         ax.set_xticks(list(positions.values()), [str(v) for v in positions])
     ax.set_xlabel(x.removeprefix(PREFIX))
     if len(series) > 1:
-        ax.legend(fontsize="small")
+        legend_outside(ax)
 
 
 def plot_deal_probability(points: pd.DataFrame, x: str, ax: Axes | None = None) -> Figure:

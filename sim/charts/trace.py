@@ -10,7 +10,8 @@ from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from sim.analysis.trace import Trace
-from sim.charts.figures import figure_and_axes
+from sim.charts.figures import figure_and_axes, legend_outside
+from sim.charts.markers import SOLUTION_MARKERS
 
 COLOURS = ("#264653", "#e76f51")
 """The first proposer's colour, then the other side's."""
@@ -24,7 +25,7 @@ def plot_trace(trace: Trace) -> Figure:
     plot_offers(trace, ax=axes[0])
     for ax, issue in zip(axes[1:], issues, strict=True):
         plot_issue_path(trace, issue, ax=ax)
-    axes[1].legend(fontsize="small")
+    legend_outside(axes[1], below=True)
     outcome = trace.outcome
     when = dt.date.fromisoformat(str(outcome["end_date"])[:10])
     figure.suptitle(
@@ -48,21 +49,8 @@ def plot_offers(trace: Trace, ax: Axes | None = None) -> Figure:
             color=colour,
             label=f"offers by {scenario.negotiators[party].label}",
         )
-    points = (
-        ("nash", "*", 160, "black", "Nash"),
-        ("kalai_smorodinsky", "P", 160, "black", "Kalai-Smorodinsky"),
-        ("reservation", "X", 120, "#8d99ae", "reservation point"),
-    )
-    for prefix, marker, size, colour, label in points:
-        ax.scatter(
-            outcome[f"{prefix}.{first}"],
-            outcome[f"{prefix}.{second}"],
-            marker=marker,
-            s=size,
-            color=colour,
-            label=label,
-            zorder=3,
-        )
+    for prefix, style in SOLUTION_MARKERS.items():
+        ax.scatter(outcome[f"{prefix}.{first}"], outcome[f"{prefix}.{second}"], zorder=3, **style)
     if outcome["agreed"]:
         accepted = rounds[rounds["accepted"]].iloc[-1]
         ax.scatter(
@@ -82,7 +70,7 @@ def plot_offers(trace: Trace, ax: Axes | None = None) -> Figure:
         xlabel=f"{scenario.negotiators[first].label} utility (0-1)",
         ylabel=f"{scenario.negotiators[second].label} utility (0-1)",
     )
-    ax.legend(fontsize="small", loc="lower left")
+    legend_outside(ax, below=True)
     return figure
 
 

@@ -1,4 +1,4 @@
-"""The analysis commands of ``negsim``: ``compare``, ``sweep``, ``sensitivity`` and ``report``.
+"""The analysis commands of ``negsim``: compare, sweep, sensitivity, discover and report.
 
 ``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
 taking the parsed arguments and returning the exit status. Mistakes a user can make raise
@@ -24,6 +24,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _add_compare(subparsers)
     _add_sweep(subparsers)
     _add_sensitivity(subparsers)
+    _add_discover(subparsers)
     _add_report(subparsers)
 
 
@@ -88,8 +89,14 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
         "sensitivity",
         "Sobol indices: which uncertain parameters drive the outcomes",
         "Sobol sensitivity analysis (Saltelli design, SALib) of the scenario's uncertain "
-        "parameters for the deal probability, each issue and each side's utility.",
+        "parameters for the deal probability, each issue and each side's utility; given a "
+        "result folder of negsim run instead, PAWN indices of its drawn parameters (no new "
+        "runs).",
     )
+    sensitivity.set_defaults()
+    for action in sensitivity._actions:
+        if action.dest == "scenario":
+            action.help = "scenario YAML file, or a result folder of negsim run (PAWN, no runs)"
     sensitivity.add_argument(
         "--samples",
         type=count("samples", 1, MAX_SAMPLES),
@@ -99,6 +106,31 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     sensitivity.add_argument("--seed", type=seed, help="seed (default: the scenario's)")
     add_output_options(sensitivity, "results/sensitivity-<name>/")
     sensitivity.set_defaults(handler=sensitivity_command)
+
+
+def _add_discover(subparsers: argparse._SubParsersAction) -> None:
+    discover = subparsers.add_parser(
+        "discover",
+        help="scenario discovery: which parameter ranges make an outcome likely",
+        description="PRIM (peeling trajectory and box), a CART tree and feature scores of a "
+        "condition on the runs, over the drawn.* parameters of a result folder of negsim run "
+        "(no new runs; needs the EMA Workbench: pip install 'negsim[discover]').",
+    )
+    discover.add_argument("directory", type=Path, metavar="DIR", help="a result folder")
+    discover.add_argument(
+        "--where",
+        required=True,
+        metavar="EXPRESSION",
+        help="a condition on the columns of runs.parquet, e.g. 'agreed and issue.tariff <= 15'",
+    )
+    discover.add_argument(
+        "--box",
+        type=count("PRIM box", 0, 10_000),
+        help="the box of the peeling trajectory to report (default: the first whose density "
+        "reaches halfway from the base rate to 100%%)",
+    )
+    add_output_options(discover, "results/discover-<folder>-<condition>/")
+    discover.set_defaults(handler=discover_command)
 
 
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
@@ -160,12 +192,36 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
     from sim.pipelines.sensitivity import DEFAULT_SAMPLES, sensitivity
 
     started = time.perf_counter()
+    if arguments.scenario.is_dir():  # a result folder: given-data indices, no new runs
+        from sim.pipelines.given_data import given_data_sensitivity
+
+        if arguments.samples is not None:
+            raise UsageError("--samples goes with a scenario file, not a result folder")
+        result = given_data_sensitivity(arguments.scenario, arguments.out, force=arguments.force)
+        _print_result(result, started)
+        return 0
     result = sensitivity(
         arguments.scenario,
         samples=arguments.samples or DEFAULT_SAMPLES,
         seed=arguments.seed,
         out=arguments.out,
         force=arguments.force,
+    )
+    _print_result(result, started)
+    return 0
+
+
+def discover_command(arguments: argparse.Namespace) -> int:
+    """``negsim discover DIR --where EXPRESSION [--box I] [--out DIR] [--force]``."""
+    from sim.pipelines.discovery import discover_folder
+
+    started = time.perf_counter()
+    result = discover_folder(
+        arguments.directory,
+        arguments.where,
+        arguments.out,
+        force=arguments.force,
+        box=arguments.box,
     )
     _print_result(result, started)
     return 0
@@ -190,6 +246,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": compare_command,
     "sweep": sweep_command,
     "sensitivity": sensitivity_command,
+    "discover": discover_command,
     "report": report_command,
 }
 """The handler of each command, by name."""

@@ -8,9 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.compare import ALPHA, deal_probability_table, differences_table
+from sim.analysis.compare import (
+    ALPHA,
+    deal_probability_table,
+    designs,
+    differences_table,
+    shape_table,
+)
 from sim.analysis.inference import LEVEL, RESAMPLES
-from sim.analysis.results import MAX_ROWS, SAMPLE_SEED, ResultSet, check_result_folder, load_results
+from sim.analysis.results import SAMPLE_SEED, ResultSet, check_result_folder, load_results
 from sim.batch.storage import check_destination
 from sim.charts.compare import all_charts
 from sim.errors import UsageError
@@ -63,14 +69,17 @@ def compare(
     force: bool = False,
     report: bool = True,
     resamples: int = RESAMPLES,
-    max_rows: int = MAX_ROWS,
     seed: int = SAMPLE_SEED,
 ) -> Comparison:
     """Compare result folders of ``negsim run`` and write charts, tables and a report.
 
+    Every run of every folder is used. Folders with the same seed, chunk size and number of runs
+    are compared run by run (paired); others as independent samples (``sim.analysis.compare``).
+
     The folder (by default ``results/compare-<a>-vs-<b>/``) receives ``comparison.md``,
-    ``differences.csv``, ``deal_probability.csv``, the charts (``CHARTS``), ``comparison.json``,
-    ``manifest.json`` and, unless ``report`` is false, ``report.html``.
+    ``differences.csv``, ``deal_probability.csv``, ``issue_shapes.csv``, the charts
+    (``CHARTS``), ``comparison.json``, ``manifest.json`` and, unless ``report`` is false,
+    ``report.html``.
 
     Args:
         directories: Result folders; the first is the reference.
@@ -78,8 +87,7 @@ def compare(
         force: Replace ``out`` if it exists (otherwise refuse).
         report: Also write ``report.html``.
         resamples: Bootstrap resamples per interval (keep at most a few thousand).
-        max_rows: Runs per folder used for the issue and utility statistics.
-        seed: Seed of the subsampling and of the bootstrap.
+        seed: Seed of the bootstrap.
 
     Returns:
         The folder written, the tables and a short text.
@@ -97,18 +105,23 @@ def compare(
     if any(out.resolve() == directory.resolve() for directory in directories):
         raise UsageError(f"the output folder {out} is one of the compared folders; pick another")
     check_destination(out, force)
-    results = load_results(directories, max_rows, seed)
+    results = load_results(directories)
     deal = deal_probability_table(results)
     differences = differences_table(results, resamples, seed)
+    shapes = shape_table(results)
     figures = all_charts(results)
-    document = comparison_document(results, deal, differences, resamples, seed, list(figures))
+    document = comparison_document(results, deal, differences, shapes, resamples, list(figures))
     manifest = {
         "reference": results[0].label,
         "inputs": [_input_record(result) for result in results],
         "settings": {
             "resamples": resamples,
-            "max_rows": max_rows,
             "seed": seed,
+            "runs_used": "all",
+            "designs": {
+                other.label: design.kind
+                for other, design in zip(results[1:], designs(results), strict=True)
+            },
             "confidence_level": LEVEL,
             "alpha": ALPHA,
         },

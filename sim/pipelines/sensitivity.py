@@ -17,9 +17,11 @@ from sim.analysis.sensitivity import (
     DEFAULT_SAMPLES,
     METHOD,
     design,
+    noise_shares,
     outputs,
     round_samples,
     run_design,
+    run_noise_repeat,
     sobol_table,
     uncertain_parameters,
 )
@@ -93,8 +95,9 @@ def sensitivity(
 
     Args:
         scenario_path: A scenario file with uncertain parameters.
-        samples: Base samples N, rounded up to a power of two; the model runs ``N * (D + 2)``
-            times for ``D`` uncertain parameters.
+        samples: Base samples N, rounded up to a power of two; the model runs ``N * (D + 3)``
+            times for ``D`` uncertain parameters (``N`` of them repeat matrix A with other
+            random numbers, for the share of the variance from the model's own randomness).
         seed: Seed of the design, the model and the confidence intervals; the scenario's
             ``seed`` when ``None``.
         out: Output folder.
@@ -124,10 +127,17 @@ def sensitivity(
     table = run_design(scenario, values, seed)
     labels = outputs(scenario)
     indices = sobol_table(problem, table, labels, seed)
+    repeat = run_noise_repeat(scenario, values, seed)
+    noise = noise_shares(table, repeat, labels, len(parameters))
     charts = {output: chart_name(output) for output in labels}
-    figures = {name: plot_tornado(indices, output) for output, name in charts.items()}
-    document = sensitivity_document(scenario, indices, len(table), samples, charts, requested)
-    manifest = _manifest(loaded, parameters, samples, len(table), seed)
+    figures = {
+        name: plot_tornado(indices, output, noise=noise[output]) for output, name in charts.items()
+    }
+    document = sensitivity_document(
+        scenario, indices, len(table) + len(repeat), samples, charts, requested, noise
+    )
+    manifest = _manifest(loaded, parameters, samples, len(table) + len(repeat), seed)
+    manifest["noise_share"] = noise
     with analysis_folder(out, "sensitivity", manifest, force) as folder:
         write_document(folder, document, figures)
         indices.to_parquet(folder / "sensitivity.parquet", index=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis.sensitivity import CONFIDENCE_RESAMPLES, outputs, short_label
+from sim.analysis.sensitivity import CONFIDENCE_RESAMPLES, outputs, short_label, wide_intervals
 from sim.params.distributions import DistributionBase
 from sim.report.document import Document, DocumentTable
 from sim.scenario.schema import Scenario
@@ -65,16 +65,19 @@ def display_indices(indices: pd.DataFrame) -> pd.DataFrame:
     return wide.rename(columns={"label": "parameter"})
 
 
-def describe_indices(indices: pd.DataFrame, runs: int, samples: int) -> str:
+def describe_indices(
+    indices: pd.DataFrame, runs: int, samples: int, noise: dict[str, float] | None = None
+) -> str:
     """A short account: the strongest driver of each output.
 
     Args:
         indices: Sobol indices (``sim.analysis.sensitivity.sobol_table``).
         runs: Runs of the design.
         samples: Base samples N of the design.
+        noise: Per output, the share of its variance from the model's own randomness.
 
     Returns:
-        One line about the design, then one per output.
+        One line about the design, then one per output, then warnings.
     """
     lines = [f"Sobol indices from {runs:,} runs (N = {samples:,} base samples)."]
     for _, rows in indices.groupby("output", sort=False):
@@ -83,9 +86,30 @@ def describe_indices(indices: pd.DataFrame, runs: int, samples: int) -> str:
             lines.append(f"  {label}: does not vary")
             continue
         best = rows.sort_values("ST", ascending=False).iloc[0]
+        share = (noise or {}).get(str(rows["output"].iloc[0]))
+        randomness = (
+            ""
+            if share is None or pd.isna(share)
+            else f"; the model's own randomness: {share:.0%} of the variance"
+        )
         lines.append(
             f"  {label}: {best['label']} (total {best['ST']:.2f} +/- {best['ST_conf']:.2f}, "
-            f"first-order {best['S1']:.2f})"
+            f"first-order {best['S1']:.2f}){randomness}"
+        )
+    wide = wide_intervals(indices.dropna(subset=["ST"]))
+    if len(wide):
+        negative = int(((wide["S1"] < 0) | (wide["ST"] < 0)).sum())
+        lines.append(
+            f"Warning: {len(wide)} of {len(indices.dropna(subset=['ST']))} parameter-output "
+            f"pairs have an interval wider than the index it bounds ({negative} with a negative "
+            f"estimate): at N = {samples:,} their ranks are noise; raise --samples."
+        )
+    if noise and any(not pd.isna(v) and v > 0.1 for v in noise.values()):
+        lines.append(
+            "The model's own randomness (whether talks break down in a given round, whether the "
+            "deadline is extended, which events happen) is explained by no parameter; a "
+            "parameter that acts only through it, such as the breakdown probability, shows "
+            "small indices even when it moves the average."
         )
     return "\n".join(lines)
 
@@ -98,7 +122,11 @@ def sensitivity_notes() -> list[str]:
         "Outputs are per run: deal (0/1), the final value of each issue (agreed or no-deal) "
         "and each side's utility.",
         f"95% intervals from {CONFIDENCE_RESAMPLES} bootstrap resamples are in "
-        "sensitivity.csv (S1_conf, ST_conf: half-widths).",
+        "sensitivity.csv (S1_conf, ST_conf: half-widths) and on the charts; a hatched bar's "
+        "interval is wider than its index.",
+        "Model's own randomness: the design's matrix A run again with other random numbers; "
+        "half the mean squared difference over the variance (Jansen) is the share of the "
+        "variance no parameter can explain.",
     ]
 
 
@@ -109,6 +137,7 @@ def sensitivity_document(
     samples: int,
     charts: dict[str, str],
     requested: int | None = None,
+    noise: dict[str, float] | None = None,
 ) -> Document:
     """The sensitivity analysis as a ``Document``: ``sensitivity.md`` and ``sensitivity.json``.
 
@@ -120,11 +149,12 @@ def sensitivity_document(
         samples: Base samples N of the design.
         charts: The tornado chart's file name of each output, by output column.
         requested: The base samples asked for, if they were rounded up to ``samples``.
+        noise: Per output, the share of its variance from the model's own randomness.
 
     Returns:
         The document, its text also printed on the terminal.
     """
-    text = describe_indices(indices, runs, samples)
+    text = describe_indices(indices, runs, samples, noise)
     if requested is not None and requested != samples:
         text += f"\n({requested} samples rounded up to {samples}, a power of two.)"
     labels = outputs(scenario)

@@ -252,6 +252,33 @@ ThirdParty = Annotated[Retaliation | Ratification, Field(discriminator="kind")]
 class Scenario(_Strict):
     """A complete negotiation scenario; see ``scenarios/korea_us_2025.yaml`` for a commented one."""
 
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A copy with the values of ``changes`` at their dotted paths, validated like YAML.
+
+        A loaded scenario is frozen; this is the way to vary it from Python (``negsim sweep``
+        does the same with ``--set``).
+
+        Args:
+            changes: Values by dotted path, e.g. ``{"calendar.extension.probability": 0}`` or
+                ``{"negotiators.us.strategy.beta": {"dist": "uniform", "low": 0.1, "high": 0.3}}``.
+
+        Returns:
+            The changed scenario; this one is unchanged.
+
+        Raises:
+            UsageError: A path does not exist or a value makes the scenario invalid.
+
+        Examples:
+            >>> from sim.scenario.loading import load_scenario
+            >>> base = load_scenario("scenarios/korea_us_2025.yaml").scenario
+            >>> firm = base.with_changes({"calendar.extension.probability": 0, "name": "firm"})
+            >>> firm.name, firm.calendar.extension.probability, base.name
+            ('firm', 0.0, 'korea_us_2025')
+        """
+        from sim.scenario.variants import build_variant  # variants validate with this schema
+
+        return build_variant(self.model_dump(mode="json", exclude_unset=True), changes)
+
     name: Name
     description: str = ""
     runs: int = Field(default=10_000, ge=1, le=1_000_000_000)

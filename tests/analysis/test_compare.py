@@ -46,8 +46,9 @@ def test_baseline_against_itself_with_another_seed_shows_no_significant_differen
     assert (differences["p_value"] > 0.01).all(), differences[["measure", "p_value"]]
     assert ((differences["low"] <= 0) & (differences["high"] >= 0)).all(), differences
     assert not differences["significant"].any()
+    assert (differences["design"] == "independent").all()  # another seed: no pairing
     text = describe_comparison(deal_probability_table(results), differences)
-    assert "0 of 6 measures differ significantly" in text
+    assert "(independent: compared as independent samples): 0 of 6 measures differ" in text
 
 
 def parser():
@@ -80,7 +81,8 @@ def test_baseline_against_hardline_us_differs_in_the_deal_terms(hardline_compari
     assert us["low"] > 0 and us["significant"]
     korea = rows.loc["mean utility of South Korea"]
     assert korea["high"] < 0 and korea["significant"]
-    assert "hardline_us: 6 of 6 measures differ significantly" in printed
+    assert "hardline_us (paired: compared run by run): 6 of 6 measures differ" in printed
+    assert "Among deals:" in printed and "at the lower bound" in printed
     assert f"Wrote {out}/" in printed
 
 
@@ -90,6 +92,7 @@ def test_compare_writes_charts_tables_and_report(hardline_comparison):
         "comparison.md",
         "differences.csv",
         "deal_probability.csv",
+        "issue_shapes.csv",
         "issue_distributions.png",
         "deal_probability.png",
         "time_to_deal.png",
@@ -100,10 +103,11 @@ def test_compare_writes_charts_tables_and_report(hardline_comparison):
     ]:
         assert (out / name).stat().st_size > 0, name
     markdown = (out / "comparison.md").read_text()
-    assert "| scenario | measure | reference | scenario value | difference |" in markdown
+    assert "| scenario | design | measure | reference | scenario value | difference |" in markdown
     assert "percentile-bootstrap 95% intervals with 1,000 resamples" in markdown
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kind"] == "comparison" and manifest["completed"] is True
+    assert manifest["settings"]["designs"] == {"hardline_us": "paired"}
     assert [item["scenario_name"] for item in manifest["inputs"]] == [
         "korea_us_2025",
         "hardline_us",
@@ -111,14 +115,13 @@ def test_compare_writes_charts_tables_and_report(hardline_comparison):
     assert [p.name for p in out.parent.iterdir()] == ["hard"]  # no staging folder left
 
 
-def test_large_folders_are_subsampled_and_the_notes_say_so(folders):
-    results = load_results([folders / "baseline", folders / "hardline"], max_rows=1000)
+def test_every_run_is_used_and_the_notes_say_how(folders):
+    results = load_results([folders / "baseline", folders / "hardline"])
     differences = differences_table(results, resamples=200)
-    sampled = differences[differences["measure"] != "deal probability"]
-    assert sampled["n_reference"].max() <= 1000
-    assert deal_probability_table(results)["runs"].tolist() == [RUNS, RUNS]  # deals: every run
-    notes = " ".join(comparison_notes(results, 200, 0))
-    assert "subsample of 1,000 of its 4,000 runs (seed 0)" in notes
+    assert (differences["n_reference"][differences["measure"].str.startswith("mean")] == RUNS).all()
+    notes = " ".join(comparison_notes(results, 200))
+    assert "every run of every folder is used" in notes
+    assert "share seed 11, chunk size and 4,000 runs" in notes  # same seed: paired
     assert "200 resamples" in notes
 
 

@@ -1,12 +1,14 @@
 """negsim sensitivity: quantile functions, the model at given values, Sobol indices, charts."""
 
 import argparse
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.analysis.noise import noise_share
 from sim.analysis.sensitivity import round_samples, run_design, uncertain_parameters
 from sim.cli.analysis import add_commands
 from sim.errors import UsageError
@@ -111,6 +113,25 @@ def test_sensitivity_writes_tables_and_tornado_charts(baseline_indices):
     assert "| parameter | deal probability | US tariff on Korean goods |" in markdown
 
 
+def test_small_designs_warn_and_the_model_randomness_is_measured(baseline_indices):
+    out, result = baseline_indices
+    assert "have an interval wider than the index it bounds" in result.text
+    assert "raise --samples" in result.text
+    noise = json.loads((out / "manifest.json").read_text())["noise_share"]
+    assert set(noise) >= {"agreed", "issue.tariff", "utility.us"}
+    assert all(0 <= share <= 1 for share in noise.values())
+    # the deal depends mostly on chance events no parameter fixes (breakdown, extension)
+    assert noise["agreed"] > noise["utility.korea"]
+    assert "the model's own randomness:" in result.text
+
+
+def test_noise_share_is_zero_without_randomness_and_one_without_parameters():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=5000)
+    assert noise_share(x, x) == 0
+    assert noise_share(rng.normal(size=5000), rng.normal(size=5000)) == pytest.approx(1, abs=0.05)
+
+
 def test_samples_round_up_to_a_power_of_two():
     assert [round_samples(n) for n in (1, 3, 1000, 1024)] == [1, 4, 1024, 1024]
     with pytest.raises(UsageError):
@@ -146,3 +167,27 @@ def test_sensitivity_command(tmp_path, capsys):
     assert "deal probability: protocol.breakdown_per_day" in printed
     assert "Price: does not vary" in printed  # the toy's symmetric talks always split at 50
     assert (out / "sobol_price.png").is_file()
+
+
+def test_given_data_pawn_on_a_result_folder_ranks_a_planted_driver():
+    from sim.analysis.given_data import ks_critical, pawn_table
+
+    rng = np.random.default_rng(2)
+    table = pd.DataFrame({"drawn.a": rng.uniform(size=4000), "drawn.b": rng.uniform(size=4000)})
+    table["issue.x"] = table["drawn.a"] + 0.1 * rng.normal(size=4000)
+    indices = pawn_table(table, {"issue.x": "x"})
+    assert indices["parameter"].tolist() == ["drawn.a", "drawn.b"]
+    assert indices["informative"].tolist() == [True, False]
+    assert indices["critical"].iloc[0] == pytest.approx(ks_critical(4000))
+
+
+def test_negsim_sensitivity_of_a_result_folder(tmp_path, capsys):
+    import sim.cli.commands
+    from sim.pipelines.run import run_scenario
+
+    folder = run_scenario(BASELINE, runs=2000, seed=4, out=tmp_path / "runs").directory
+    out = tmp_path / "pawn"
+    assert sim.cli.commands.main(["sensitivity", str(folder), "--out", str(out)]) == 0
+    assert "PAWN indices from the 2,000 runs of the folder" in capsys.readouterr().out
+    assert (out / "pawn.csv").is_file() and (out / "sobol_tariff.png").is_file()
+    assert sim.cli.commands.main(["sensitivity", str(folder), "--samples", "8"]) == 2

@@ -95,8 +95,8 @@ def test_utility_panel_shows_offers_frontier_solutions_and_the_agreement(deal_wi
         assert len(own) > 0
         np.testing.assert_allclose(line.get_xdata(), own["utility.us"])
         np.testing.assert_allclose(line.get_ydata(), own["utility.korea"])
-    assert len(ax.collections) == 4  # Nash, Kalai-Smorodinsky, reservation point, agreement
-    nash, ks, reservation, agreement = (c.get_offsets()[0] for c in ax.collections)
+    assert len(ax.collections) == 4  # reservation point, Nash, Kalai-Smorodinsky, agreement
+    reservation, nash, ks, agreement = (c.get_offsets()[0] for c in ax.collections)
     outcome = trace.outcome
     for point, prefix in ((nash, "nash"), (ks, "kalai_smorodinsky"), (reservation, "reservation")):
         assert list(point) == pytest.approx([outcome[f"{prefix}.us"], outcome[f"{prefix}.korea"]])
@@ -106,9 +106,9 @@ def test_utility_panel_shows_offers_frontier_solutions_and_the_agreement(deal_wi
         "Pareto frontier",
         "offers by United States",
         "offers by South Korea",
-        "Nash",
-        "Kalai-Smorodinsky",
         "reservation point",
+        "Nash solution",
+        "Kalai-Smorodinsky solution",
         "agreement",
     ]
 
