@@ -28,15 +28,21 @@ def shipped_scenarios() -> list[Path]:
 
 
 def table_digest(table: pd.DataFrame) -> str:
-    """SHA-256 of a table's column names, types and values, exactly (no rounding)."""
+    """SHA-256 of a table's column names, types and values, exactly (no rounding).
+
+    Numbers, booleans and dates are hashed by their bytes; text and categories by their
+    values, whatever pandas version stores them (``object`` or ``str`` dtype).
+    """
     digest = hashlib.sha256()
     for name in table.columns:
         column = table[name]
-        digest.update(f"{name}:{column.dtype}\n".encode())
-        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
-            digest.update("\x1f".join(map(str, column.astype(object))).encode())
-        else:
+        kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "text"
+        if kind in "biufcmM":
+            digest.update(f"{name}:{column.dtype}\n".encode())
             digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+        else:
+            digest.update(f"{name}:text\n".encode())
+            digest.update("\x1f".join(map(str, column.astype(object))).encode())
     return digest.hexdigest()
 
 

@@ -63,12 +63,14 @@ def plot_offers(trace: Trace, ax: Axes | None = None) -> Figure:
             label="agreement",
             zorder=4,
         )
+    low = min(0.0, float(trace.frontier.min()))
+    high = max(1.0, float(trace.frontier.max()))
     ax.set(
-        xlim=(0, 1),
-        ylim=(0, 1),
+        xlim=(low, high),
+        ylim=(low, high),
         title=f"run {trace.run}: offers in utility space",
-        xlabel=f"{scenario.negotiators[first].label} utility (0-1)",
-        ylabel=f"{scenario.negotiators[second].label} utility (0-1)",
+        xlabel=f"{scenario.negotiators[first].label} value of a deal",
+        ylabel=f"{scenario.negotiators[second].label} value of a deal",
     )
     legend_outside(ax, below=True)
     return figure

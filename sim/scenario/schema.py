@@ -302,30 +302,25 @@ def schema_fields(location: list[str] | tuple[str, ...]) -> set[str]:
         >>> schema_fields(["issues"])  # issue names are the scenario's own
         set()
     """
-    annotation: Any = Scenario
+    annotations: list[Any] = [Scenario]
     for part in location:
-        if typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
+        if typing.get_origin(annotations[0]) is dict:
+            annotations = [typing.get_args(annotations[0])[1]]
             continue
-        model = _model_of(annotation)
-        if model is None or part not in model.model_fields:
+        models = [m for a in annotations for m in _models_of(a) if part in m.model_fields]
+        if not models:
             return set()
-        annotation = model.model_fields[part].annotation
-    if typing.get_origin(annotation) is dict:
+        annotations = [model.model_fields[part].annotation for model in models]
+    if typing.get_origin(annotations[0]) is dict:
         return set()
-    model = _model_of(annotation)
-    return set(model.model_fields) if model is not None else set()
+    return {name for a in annotations for model in _models_of(a) for name in model.model_fields}
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The pydantic model inside an annotation such as ``Extension | None``."""
+def _models_of(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models inside an annotation (all the kinds of a union of them)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_of(argument)
-        if found is not None:
-            return found
-    return None
+        return [annotation]
+    return [model for argument in typing.get_args(annotation) for model in _models_of(argument)]
 
 
 def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param]]:

@@ -61,7 +61,7 @@ def test_a_variant_changes_the_resolved_data_of_a_variant_file(resolved):
             "unknown key 'probabilty'.*did you mean 'probability'",
         ),
         ("negotiators.usa.strategy.beta", 1, "unknown key 'usa'.*did you mean 'us'"),
-        ("protocol.discount_per_day.low", 1, "is 0.99, not a mapping"),
+        ("protocol.discount_per_day.low", 1, "is 0.998565, not a mapping"),
         ("calendar.extension.probability", 1.5, "calendar.extension.probability"),
         ("negotiators.us.strategy.beta", "{dist: uniform, low: 1}", "high"),
     ],
@@ -77,9 +77,20 @@ def _yaml(text):
     return yaml.safe_load(text)
 
 
+HOLDING_OUT = """extends: {baseline}
+name: holding_out
+negotiators:
+  us: {{no_deal_adjustment: {{dist: uniform, low: 0, high: 0.45}}}}
+  korea: {{no_deal_adjustment: {{dist: uniform, low: 0, high: 0.45}}}}
+"""
+
+
 def test_sweep_of_the_extension_probability(tmp_path):
+    # both sides value no deal more, so that some runs reach the deadline
+    variant = tmp_path / "holding_out.yaml"
+    variant.write_text(HOLDING_OUT.format(baseline=BASELINE.resolve()))
     out = tmp_path / "extension"
-    result = sweep(BASELINE, {"calendar.extension.probability": [0, 1]}, 3000, 5, out)
+    result = sweep(variant, {"calendar.extension.probability": [0, 1]}, 3000, 5, out)
     points = result.points.set_index("set.calendar.extension.probability")
     # Same seed at both points: runs that reach the deadline get an extension only at 1.
     assert points.loc[1.0, "deal_probability"] >= points.loc[0.0, "deal_probability"]

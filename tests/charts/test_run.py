@@ -35,13 +35,18 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def baseline_batch():
     """The baseline: deals and breakdowns, no run reaches the deadline."""
     scenario = load_scenario(BASELINE).scenario
-    return scenario, sim.run_batch(scenario, runs=RUNS, seed=1)
+    table = sim.run_batch(scenario, runs=RUNS, seed=1)
+    assert not (table["ended_by"] == "deadline").any()
+    return scenario, table
 
 
 @pytest.fixture(scope="module")
 def hardline_batch():
-    """A US hardliner: deals, breakdowns and (a few) runs that end at the deadline."""
-    scenario = load_scenario(SCENARIOS / "hardline_us.yaml").scenario
+    """Both sides value no deal more: deals, breakdowns and runs that end at the deadline."""
+    worth_more = {"dist": "uniform", "low": 0, "high": 0.45}
+    scenario = load_scenario(BASELINE).scenario.with_changes(
+        {f"negotiators.{party}.no_deal_adjustment": worth_more for party in ("us", "korea")}
+    )
     table = sim.run_batch(scenario, runs=RUNS, seed=1)
     assert {"agreement", "deadline", "breakdown"} <= set(table["ended_by"])
     return scenario, table
@@ -49,8 +54,10 @@ def hardline_batch():
 
 @pytest.fixture(scope="module")
 def ratification_batch():
-    """A deal needs ratifying: some runs end ``not_ratified``."""
+    """A deal needs ratifying by a legislature the negotiators do not anticipate: some runs
+    end ``not_ratified``."""
     scenario = load_scenario(SCENARIOS / "assembly_ratification.yaml").scenario
+    scenario = scenario.with_changes({"third_parties.national_assembly.anticipated": False})
     table = sim.run_batch(scenario, runs=RUNS, seed=1)
     assert (table["ended_by"] == "not_ratified").any()
     return scenario, table

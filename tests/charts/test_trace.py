@@ -25,34 +25,52 @@ def traced(scenario, run):
 
 
 @pytest.fixture(scope="module")
-def deal_with_shock(scenario):
-    """Run 1: a deal in round 2, after the G7 summit and a China shock in round 1."""
-    trace, figure = traced(scenario, 1)
-    assert trace.outcome["agreed"]
-    assert trace.outcome["event.g7_kananaskis"]
-    assert not trace.outcome["event.nato_the_hague"]
-    assert 0 <= trace.outcome["event.china_tension"] < len(trace.rounds)
-    return trace, figure
+def batch(scenario):
+    return sim.run_batch(scenario, runs=RUNS, seed=SEED)
+
+
+def find(scenario, condition, check=lambda trace: True):
+    """The trace and chart of the first run where ``condition`` holds and ``check`` passes."""
+    for run in np.flatnonzero(condition.to_numpy()):
+        trace, figure = traced(scenario, int(run))
+        if check(trace):
+            return trace, figure
+    raise AssertionError("no such run in the batch")
+
+
+def both_propose(trace) -> bool:
+    return set(trace.rounds["proposer"]) == {"us", "korea"}
 
 
 @pytest.fixture(scope="module")
-def deal_after_two_summits(scenario):
-    """Run 4: a deal after both summits, without a shock."""
-    trace, figure = traced(scenario, 4)
-    assert trace.outcome["agreed"]
-    assert trace.outcome["event.g7_kananaskis"]
-    assert trace.outcome["event.nato_the_hague"]
-    assert trace.outcome["event.china_tension"] < 0
-    return trace, figure
+def deal_with_shock(scenario, batch):
+    """A deal in a later round, after the G7 summit and a China shock, with offers by both."""
+    condition = (
+        batch["agreed"]
+        & batch["event.g7_kananaskis"]
+        & ~batch["event.nato_the_hague"]
+        & batch["event.china_tension"].between(0, batch["end_round"] - 1)
+    )
+    return find(scenario, condition, both_propose)
 
 
 @pytest.fixture(scope="module")
-def breakdown(scenario):
-    """Run 38: the talks break down after the first offer."""
-    trace, figure = traced(scenario, 38)
-    assert trace.outcome["ended_by"] == "breakdown"
-    assert len(trace.rounds) == 1
-    return trace, figure
+def deal_after_two_summits(scenario, batch):
+    """A deal after both summits, without a shock."""
+    condition = (
+        batch["agreed"]
+        & batch["event.g7_kananaskis"]
+        & batch["event.nato_the_hague"]
+        & (batch["event.china_tension"] < 0)
+    )
+    return find(scenario, condition)
+
+
+@pytest.fixture(scope="module")
+def breakdown(scenario, batch):
+    """Talks that break down after the first offer, made by the US."""
+    condition = (batch["ended_by"] == "breakdown") & (batch["end_round"] == 0)
+    return find(scenario, condition, lambda trace: trace.rounds["proposer"].iloc[0] == "us")
 
 
 def legend_texts(ax):
@@ -73,7 +91,7 @@ def test_plot_trace_has_a_utility_panel_and_one_panel_per_issue(scenario, deal_w
     assert isinstance(figure, Figure)
     assert len(figure.axes) == 1 + len(scenario.issues) == 4
     assert figure.get_suptitle() == (
-        f"{scenario.name}, run 1: ended by agreement on "
+        f"{scenario.name}, run {trace.run}: ended by agreement on "
         f"{pd.Timestamp(trace.outcome['end_date']):%d %b %Y}"
     )
     assert tuple(figure.get_size_inches()) == pytest.approx((6 + 4.5 * 3, 5))
@@ -82,11 +100,10 @@ def test_plot_trace_has_a_utility_panel_and_one_panel_per_issue(scenario, deal_w
 def test_utility_panel_shows_offers_frontier_solutions_and_the_agreement(deal_with_shock):
     trace, figure = deal_with_shock
     ax = figure.axes[0]
-    assert ax.get_title() == "run 1: offers in utility space"
-    assert ax.get_xlabel() == "United States utility (0-1)"
-    assert ax.get_ylabel() == "South Korea utility (0-1)"
-    assert ax.get_xlim() == (0, 1)
-    assert ax.get_ylim() == (0, 1)
+    assert ax.get_title() == f"run {trace.run}: offers in utility space"
+    assert ax.get_xlabel() == "United States value of a deal"
+    assert ax.get_ylabel() == "South Korea value of a deal"
+    assert ax.get_xlim() == (0, pytest.approx(max(1, trace.frontier.max())))
     frontier, us_offers, korea_offers = ax.lines
     np.testing.assert_allclose(frontier.get_xydata(), trace.frontier)
     rounds = trace.rounds
@@ -160,17 +177,19 @@ def test_every_summit_held_is_marked(deal_after_two_summits):
         "agreed value",
     ]
     assert "agreement" in legend_texts(figure.axes[0])
-    assert figure.get_suptitle().startswith(f"{trace.scenario.name}, run 4: ended by agreement")
+    assert figure.get_suptitle().startswith(
+        f"{trace.scenario.name}, run {trace.run}: ended by agreement"
+    )
 
 
 def test_failed_talks_show_the_no_deal_value_and_no_agreement(scenario, breakdown):
     trace, figure = breakdown
     assert figure.get_suptitle() == (
-        f"{scenario.name}, run 38: ended by breakdown on "
+        f"{scenario.name}, run {trace.run}: ended by breakdown on "
         f"{pd.Timestamp(trace.outcome['end_date']):%d %b %Y}"
     )
     utility = figure.axes[0]
-    assert utility.get_title() == "run 38: offers in utility space"
+    assert utility.get_title() == f"run {trace.run}: offers in utility space"
     assert len(utility.collections) == 3  # no agreement marker
     assert "agreement" not in legend_texts(utility)
     frontier, us_offers, korea_offers = utility.lines

@@ -83,7 +83,7 @@ def test_every_deal_is_individually_rational(baseline_table):
     for party in scenario.negotiators:
         # in present value: no deal would come a round later (a week), worth discount *
         # reservation; retaliation by a third party comes after the deal and is added back
-        week = scenario.protocol.discount_per_day ** scenario.calendar.meeting_interval_days
+        week = scenario.protocol.discount_per_day**scenario.calendar.meeting_interval_days
         floor = week * deals[f"reservation.{party}"]
         value = deals[f"utility.{party}"].copy()
         for name, third in scenario.third_parties.items():

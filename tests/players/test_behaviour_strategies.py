@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.maths.offers import cheapest_first_shares
-from sim.players.strategies import Equilibrium, StrategyView, TitForTat, Logrolling
+from sim.players.strategies import Equilibrium, Logrolling, StrategyView, TitForTat
 from tests.contracts import StrategyContract, play, scenario_with
 
 

@@ -102,6 +102,6 @@ def test_workflow_variant_of_the_baseline_run_compare_report(tmp_path):
     check_self_contained(html, results / "cmp")
     assert "Comparison: korea_us_2025 vs no_breakdown" in html
     assert (
-        "<td>protocol.breakdown_per_day</td><td>uniform(low=0.0, high=0.04)</td><td>0.0</td>"
+        "<td>protocol.breakdown_per_day</td><td>uniform(low=0.0, high=0.0058)</td><td>0.0</td>"
         in html
     )
