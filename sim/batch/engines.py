@@ -11,13 +11,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sim.errors import UsageError
+from sim.errors import BatchFailed, UsageError
 
 if TYPE_CHECKING:  # imported lazily: the command line builds its parser without the simulator
     from sim.batch.chunks import Chunk, ChunkResult
@@ -26,6 +32,12 @@ if TYPE_CHECKING:  # imported lazily: the command line builds its parser without
 ENGINES = ("auto", "process", "inprocess", "dask")
 LOCAL_HOST = "127.0.0.1"
 SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
+ATTEMPTS = 3
+"""Times a chunk is tried on the process pool when the worker simulating it dies."""
+ORPHAN_EXIT = 70
+"""Exit status of a worker that stops because the process that started it is gone."""
+
+log = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -58,6 +70,11 @@ class ProcessPoolEngine:
     cheap fork of a process that has already imported it, rather than re-importing everything as
     the ``spawn`` method (which ``import mesa`` makes the default) would. At most two chunks per
     worker are in flight, so memory does not grow with the number of chunks.
+
+    Workers ignore Ctrl-C (the parent stops them) and exit within a second of the parent's end,
+    however it ends (``kill -9`` or the out-of-memory killer included), so none is left holding
+    memory or the terminal. If a worker dies (killed, out of memory), the pool is started afresh
+    and its chunks are simulated again, each at most ``ATTEMPTS`` times in all.
     """
 
     name = "process"
@@ -67,20 +84,141 @@ class ProcessPoolEngine:
         self.start_method = start_method
 
     def __enter__(self) -> ProcessPoolEngine:
-        context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            context.set_forkserver_preload(["sim.batch.chunks"])
-        self.pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
-        )
+        self.pool = self._start()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
 
+    def _start(self) -> ProcessPoolExecutor:
+        """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
+        context = multiprocessing.get_context(self.start_method)
+        with _interrupts_held():
+            if self.start_method == "forkserver":
+                from multiprocessing import forkserver, resource_tracker
+
+                context.set_forkserver_preload(["sim.batch.chunks"])
+                resource_tracker.ensure_running()
+                forkserver.ensure_running()
+            return ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=start_worker,
+                initargs=(os.getpid(),),
+            )
+
     def map(self, task, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        """Run ``task(chunk)`` for each chunk in the pool, yielding results as they finish."""
-        yield from _bounded(self.pool.submit, task, chunks, 2 * self.workers, _futures_wait)
+        """Run ``task(chunk)`` for each chunk in the pool, yielding results as they finish.
+
+        Raises:
+            BatchFailed: A chunk's worker died ``ATTEMPTS`` times.
+        """
+        waiting, running = deque(chunks), {}
+        attempts: dict[int, int] = {}
+        while waiting or running:
+            broken = self._submit(task, waiting, running)
+            lost = []
+            if running:
+                lost = yield from _finished(wait(running, return_when=FIRST_COMPLETED)[0], running)
+            if lost or broken:  # the pool is broken: every chunk in flight is lost with it
+                lost += yield from _finished(wait(running)[0], running)
+                _count_attempts(lost or [None], attempts)
+                log.warning(
+                    "a worker process died; simulating %d chunk%s again on new workers",
+                    len(lost),
+                    "" if len(lost) == 1 else "s",
+                )
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = self._start()
+                waiting.extendleft(reversed(lost))
+
+    def _submit(self, task, waiting: deque[Chunk], running: dict[Future, Chunk]) -> bool:
+        """Keep two chunks per worker in flight; return whether the pool is broken."""
+        while waiting and len(running) < 2 * self.workers:
+            chunk = waiting.popleft()
+            try:
+                running[self.pool.submit(task, chunk)] = chunk
+            except BrokenProcessPool:
+                waiting.appendleft(chunk)
+                return True
+        return False
+
+
+def _count_attempts(lost: list[Chunk | None], attempts: dict[int | None, int]) -> None:
+    """Count one more attempt of each lost chunk (``None``: the pool broke with none in flight).
+
+    Raises:
+        BatchFailed: A chunk (or the start of the workers) has failed ``ATTEMPTS`` times.
+    """
+    for chunk in lost:
+        key = None if chunk is None else chunk.index
+        attempts[key] = attempts.get(key, 0) + 1
+        if attempts[key] >= ATTEMPTS:
+            doing = "starting" if chunk is None else f"simulating chunk {chunk.index}"
+            raise BatchFailed(
+                f"a worker process died (killed, or out of memory) {ATTEMPTS} times while {doing}"
+            )
+
+
+def _finished(done: set[Future], running: dict[Future, Chunk]):
+    """Yield the results of ``done`` (removed from ``running``); return the chunks lost."""
+    lost = []
+    for future in done:
+        chunk = running.pop(future)
+        if isinstance(future.exception(), BrokenProcessPool):
+            lost.append(chunk)
+        else:
+            yield future.result()
+    return lost
+
+
+@contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C back while helper processes start; they inherit the mask and ignore it.
+
+    A Ctrl-C meanwhile is delivered when the block ends, as a ``KeyboardInterrupt`` here.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def start_worker(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's business, and the parent's end is its end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    watch_parent(parent)
+
+
+def watch_parent(parent: int) -> None:
+    """Exit this process (status ``ORPHAN_EXIT``) as soon as process ``parent`` ends."""
+    watcher = threading.Thread(
+        target=_exit_when_gone, args=(parent,), name="parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_gone(parent: int) -> None:
+    try:
+        descriptor = os.pidfd_open(parent)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        descriptor = None
+    if descriptor is not None:
+        select.select([descriptor], [], [])
+        os._exit(ORPHAN_EXIT)
+    while True:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(ORPHAN_EXIT)
+        except PermissionError:
+            pass
+        time.sleep(1)
 
 
 class DaskEngine:
@@ -145,15 +283,6 @@ class DaskEngine:
         yield from _bounded(
             lambda f, c: self.client.submit(f, c, pure=False), task, chunks, limit, _dask_wait
         )
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C; the parent stops them cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _futures_wait(futures):
-    return wait(futures, return_when=FIRST_COMPLETED)[0]
 
 
 def _dask_wait(futures):
