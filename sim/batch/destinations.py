@@ -87,9 +87,9 @@ def check_parent(directory: Path) -> None:
     absolute = Path(os.path.abspath(directory))
     longest = len(os.fsencode(staging_path(absolute).name))
     if longest > NAME_MAX:
+        length, most = len(os.fsencode(absolute.name)), NAME_MAX - longest + len(absolute.name)
         raise UsageError(
-            f"output folder name {absolute.name[:40]}... is too long: at most "
-            f"{NAME_MAX - longest + len(os.fsencode(absolute.name))} bytes"
+            f"cannot create {directory}: its name is too long ({length} bytes; at most {most})"
         )
     if absolute.is_symlink():
         raise UsageError(
@@ -98,6 +98,11 @@ def check_parent(directory: Path) -> None:
         )
     parent = absolute.parent
     while not parent.exists():
+        if parent.is_symlink():
+            raise UsageError(
+                f"cannot create {directory}: {parent} is a symbolic link that leads nowhere "
+                "(dangling, or a loop)"
+            )
         parent = parent.parent
     if not parent.is_dir():
         raise UsageError(f"cannot create {directory}: {parent} is a file, not a folder")
