@@ -87,7 +87,8 @@ def check_parent(directory: Path) -> None:
     absolute = Path(os.path.abspath(directory))
     longest = len(os.fsencode(staging_path(absolute).name))
     if longest > NAME_MAX:
-        length, most = len(os.fsencode(absolute.name)), NAME_MAX - longest + len(absolute.name)
+        length = len(os.fsencode(absolute.name))
+        most = NAME_MAX - longest + length
         raise UsageError(
             f"cannot create {directory}: its name is too long ({length} bytes; at most {most})"
         )
