@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sim.errors import BatchFailed, UsageError
+from sim.errors import BatchFailed, UsageError, describe_os_error
 
 if TYPE_CHECKING:  # imported lazily: the command line builds its parser without the simulator
     from sim.batch.chunks import Chunk, ChunkResult
@@ -34,6 +34,10 @@ LOCAL_HOST = "127.0.0.1"
 SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
 ATTEMPTS = 3
 """Times a chunk is tried on the process pool when the worker simulating it dies."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds a Dask scheduler has to answer."""
+WORKER_WAIT = 30.0
+"""Seconds a Dask scheduler has to show at least one worker."""
 ORPHAN_EXIT = 70
 """Exit status of a worker that stops because the process that started it is gone."""
 
@@ -224,11 +228,16 @@ def _exit_when_gone(parent: int) -> None:
 class DaskEngine:
     """Chunks as tasks on a Dask cluster: an existing one (``scheduler``), or a local one.
 
-    The local cluster listens on 127.0.0.1 only and has no dashboard; it is closed afterwards.
-    Its nanny normally sets ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers, which slows
-    numpy-heavy chunks; it is unset here unless ``malloc_trim`` is true. To use other machines,
-    start ``dask scheduler`` on one and ``dask worker tcp://HOST:8786`` on each (with negsim
-    installed), then pass ``scheduler="tcp://HOST:8786"``.
+    An existing scheduler must answer as one within ``connect_timeout`` seconds and have a worker
+    within ``worker_wait`` seconds; otherwise entering the engine fails at once with a
+    ``UsageError`` saying which. A scheduler lost mid-batch ends the batch with ``BatchFailed``
+    (the chunks finished so far stay staged). The local cluster listens on 127.0.0.1 only and
+    has no dashboard unless ``dashboard_address`` is given (its scheduler's small HTTP server
+    listens on a free loopback port); it is closed afterwards. Its nanny normally sets
+    ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers, which slows numpy-heavy chunks; it is unset
+    here unless ``malloc_trim`` is true. To use other machines, start ``dask scheduler`` on one
+    and ``dask worker tcp://HOST:8786`` on each (with negsim installed), then pass
+    ``scheduler="tcp://HOST:8786"``.
     """
 
     name = "dask"
@@ -238,51 +247,139 @@ class DaskEngine:
         workers: int | None = None,
         scheduler: str | None = None,
         malloc_trim: bool = False,
-        connect_timeout: float = 20.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        worker_wait: float = WORKER_WAIT,
+        dashboard_address: str | None = None,
     ):
         self.workers = workers or default_workers()
         self.scheduler = scheduler
         self.malloc_trim = malloc_trim
         self.connect_timeout = connect_timeout
+        self.worker_wait = worker_wait
+        self.dashboard_address = dashboard_address
+        self.cluster = None
+        self.client = None
 
     def __enter__(self) -> DaskEngine:
+        if self.scheduler:
+            self._connect(self.scheduler)
+        else:
+            self._start_local_cluster()
+        return self
+
+    def _connect(self, address: str) -> None:
+        import dask
+        from distributed import Client
+
+        probe_scheduler(address, self.connect_timeout)
+        timeout = f"{self.connect_timeout}s"
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
+                self.client = Client(address, timeout=timeout)
+            self.client.wait_for_workers(1, timeout=self.worker_wait)
+        except OSError as error:  # TimeoutError included
+            connected = self.client is not None
+            self._close()
+            if connected and isinstance(error, TimeoutError):
+                raise UsageError(
+                    f"the Dask scheduler {address} has no workers (waited "
+                    f"{self.worker_wait:g} s); start one with: dask worker {address}"
+                ) from None
+            raise UsageError(f"cannot reach the Dask scheduler {address}: {error}") from None
+
+    def _start_local_cluster(self) -> None:
         import dask
         from distributed import Client, LocalCluster
 
-        self.cluster = None
+        unset = {f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}
+        settings = {} if self.malloc_trim else unset
+        if self.dashboard_address is None:  # its HTTP server then serves nothing at all
+            settings["distributed.scheduler.http.routes"] = []
         try:
-            if self.scheduler:
-                timeout = f"{self.connect_timeout}s"
-                with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
-                    self.client = Client(self.scheduler, timeout=timeout)
-            else:
-                unset = {f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}
-                trim = {} if self.malloc_trim else unset
-                with dask.config.set(trim):
-                    self.cluster = LocalCluster(
-                        n_workers=self.workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        host=LOCAL_HOST,
-                        dashboard_address=None,
-                        silence_logs=logging.ERROR,
-                    )
-                self.client = Client(self.cluster)
-        except OSError as error:
-            raise UsageError(f"cannot reach the Dask scheduler {self.scheduler}: {error}") from None
-        return self
+            with dask.config.set(settings):
+                self.cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host=LOCAL_HOST,
+                    dashboard_address=self.dashboard_address or f"{LOCAL_HOST}:0",
+                    scheduler_kwargs={"dashboard": self.dashboard_address is not None},
+                    silence_logs=logging.ERROR,
+                )
+            self.client = Client(self.cluster)
+        except Exception as error:  # e.g. "Nanny failed to start" when a worker is killed
+            self._close()
+            raise UsageError(f"the local Dask cluster did not start: {error}") from None
 
     def __exit__(self, *exc_info) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        self._close()
+
+    def _close(self) -> None:
+        """Close the client and the local cluster, if any; a lost scheduler is not waited for."""
+        try:
+            if self.client is not None:
+                self.client.close(timeout=self.connect_timeout)
+            if self.cluster is not None:
+                self.cluster.close(timeout=self.connect_timeout)
+        except Exception:  # closing after a failure: the first error is the news
+            pass
+        self.client = self.cluster = None
 
     def map(self, task, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        """Run ``task(chunk)`` for each chunk on the cluster, yielding results as they finish."""
+        """Run ``task(chunk)`` for each chunk on the cluster, yielding results as they finish.
+
+        Raises:
+            BatchFailed: The scheduler was lost (or stopped answering) mid-batch.
+        """
+        from concurrent.futures import CancelledError
+
         limit = 2 * max(1, len(self.client.nthreads()))
-        yield from _bounded(
-            lambda f, c: self.client.submit(f, c, pure=False), task, chunks, limit, _dask_wait
-        )
+        try:
+            yield from _bounded(
+                lambda f, c: self.client.submit(f, c, pure=False), task, chunks, limit, _dask_wait
+            )
+        except (OSError, TimeoutError, CancelledError) as error:
+            where = self.scheduler or "of the local cluster"
+            raise BatchFailed(
+                f"lost the Dask scheduler {where} mid-batch ({type(error).__name__})"
+            ) from None
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Check, within ``timeout`` seconds, that a Dask scheduler answers at ``address``.
+
+    Raises:
+        UsageError: The address is malformed, nothing answers in time, or what answers is not
+            a Dask scheduler (an HTTP server, say).
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(identity())
+    except ValueError as error:
+        raise UsageError(
+            f"{address!r} is not a Dask scheduler address like tcp://HOST:8786 ({error})"
+        ) from None
+    except (OSError, TimeoutError) as error:
+        reason = describe_os_error(error) if isinstance(error, OSError) and str(error) else ""
+        raise UsageError(
+            f"cannot reach the Dask scheduler {address} (no answer within {timeout:g} s"
+            f"{': ' + reason if reason else ''})"
+        ) from None
+    except Exception:  # whatever it said, it was not the Dask protocol
+        reply = None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise UsageError(f"{address} does not answer as a Dask scheduler (another kind of server?)")
 
 
 def _dask_wait(futures):
