@@ -92,7 +92,10 @@ class ProcessPoolEngine:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
+        if exc_info[0] is not None:  # stopped: end the workers now, even those still starting
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _start(self) -> ProcessPoolExecutor:
         """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
@@ -141,7 +144,8 @@ class ProcessPoolEngine:
         while waiting and len(running) < 2 * self.workers:
             chunk = waiting.popleft()
             try:
-                running[self.pool.submit(task, chunk)] = chunk
+                with _interrupts_deferred():  # the first submit starts the workers
+                    running[self.pool.submit(task, chunk)] = chunk
             except BrokenProcessPool:
                 waiting.appendleft(chunk)
                 return True
@@ -178,10 +182,27 @@ def _finished(done: set[Future], running: dict[Future, Chunk]):
 
 @contextmanager
 def _interrupts_held():
-    """Hold Ctrl-C back while helper processes start; they inherit the mask and ignore it.
+    """Keep Ctrl-C from helper processes while they start: they inherit SIGINT blocked and ignored.
 
-    A Ctrl-C meanwhile is delivered when the block ends, as a ``KeyboardInterrupt`` here.
+    A process that starts with SIGINT ignored keeps it so through its interpreter's start-up (and
+    the forkserver, resource tracker and workers ignore it afterwards anyway). A Ctrl-C in that
+    short window is dropped; the next one stops the batch.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def _interrupts_deferred():
+    """Deliver a Ctrl-C only after the block, so that no worker is left half started."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
