@@ -54,3 +54,27 @@ class ResumeMismatch(UsageError):
 
 class Interrupted(Exception):
     """A batch stopped by the user; the finished chunks are kept for resuming it."""
+
+
+class FolderBusy(UsageError):
+    """Another negsim process is writing the same output folder."""
+
+
+class ForeignFolder(UsageError):
+    """A folder that ``--force`` must not replace: negsim did not write it, or not for this file."""
+
+
+class BatchFailed(UsageError):
+    """The machine stopped a batch (disk full, a worker killed, ...); finished chunks are kept."""
+
+
+def describe_os_error(error: OSError) -> str:
+    """``path: reason`` of an operating-system error, without Python's ``[Errno N]`` noise.
+
+    Examples:
+        >>> import errno
+        >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device", "out/runs.parquet"))
+        'out/runs.parquet: No space left on device'
+    """
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"{error.filename}: {reason}" if error.filename else reason

@@ -1,12 +1,11 @@
 """Result folders of ``negsim run``, read for analysis: the boundary where their files enter.
 
-A folder must hold ``runs.parquet``, ``summary.json`` and ``manifest.json``; only the columns an
-analysis needs are read.
+A folder must hold ``runs.parquet``, ``summary.json`` and ``manifest.json``, each of the shape
+``sim.analysis.folders`` checks; only the columns an analysis needs are read.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.analysis.folders import check_runs_file, read_finished_manifest, read_summary
 from sim.errors import UsageError
 
 RESULT_FILES = ("runs.parquet", "summary.json", "manifest.json")
@@ -52,8 +52,10 @@ def check_result_folder(directory: Path) -> None:
     """Refuse a folder that is not a complete result folder of ``negsim run``.
 
     Raises:
-        UsageError: It does not exist or lacks one of ``RESULT_FILES``.
+        UsageError: It does not exist, lacks one of ``RESULT_FILES``, or is a staging folder.
     """
+    if directory.name.startswith(".") and directory.name.endswith(".partial"):
+        read_finished_manifest(directory)  # says it is a staging folder
     if not directory.is_dir():
         raise UsageError(f"{directory} is not a folder (expected a result folder of negsim run)")
     missing = [name for name in RESULT_FILES if not (directory / name).is_file()]
@@ -71,19 +73,21 @@ def load_results(
     Raises:
         UsageError: A folder is not a result folder, or its files cannot be read.
     """
-    import pyarrow.parquet as pq
-
     results = []
     for directory in directories:
         check_result_folder(directory)
+        manifest = read_finished_manifest(directory)
+        if manifest.get("kind", "run") != "run":
+            raise UsageError(
+                f"{directory} was written by negsim {manifest['kind']}, not by negsim run"
+            )
+        summary = read_summary(directory)
+        names = check_runs_file(directory, summary)
+        columns = [name for name in names if _RUN_COLUMNS.match(name)]
         try:
-            summary = json.loads((directory / "summary.json").read_text())
-            manifest = json.loads((directory / "manifest.json").read_text())
-            names = pq.ParquetFile(directory / "runs.parquet").schema_arrow.names
-            columns = [name for name in names if _RUN_COLUMNS.match(name)]
             table = pd.read_parquet(directory / "runs.parquet", columns=columns)
         except (OSError, ValueError) as error:
-            raise UsageError(f"cannot read the result folder {directory}: {error}") from None
+            raise UsageError(f"cannot read {directory / 'runs.parquet'}: {error}") from None
         sample = table
         if max_rows is not None and len(table) > max_rows:
             sample = table.sample(max_rows, random_state=seed)

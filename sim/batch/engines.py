@@ -11,13 +11,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sim.errors import UsageError
+from sim.errors import BatchFailed, UsageError, describe_os_error
 
 if TYPE_CHECKING:  # imported lazily: the command line builds its parser without the simulator
     from sim.batch.chunks import Chunk, ChunkResult
@@ -26,6 +32,16 @@ if TYPE_CHECKING:  # imported lazily: the command line builds its parser without
 ENGINES = ("auto", "process", "inprocess", "dask")
 LOCAL_HOST = "127.0.0.1"
 SPAWN_ENVIRON = "distributed.nanny.pre-spawn-environ"
+ATTEMPTS = 3
+"""Times a chunk is tried on the process pool when the worker simulating it dies."""
+CONNECT_TIMEOUT = 5.0
+"""Seconds a Dask scheduler has to answer."""
+WORKER_WAIT = 30.0
+"""Seconds a Dask scheduler has to show at least one worker."""
+ORPHAN_EXIT = 70
+"""Exit status of a worker that stops because the process that started it is gone."""
+
+log = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -58,6 +74,11 @@ class ProcessPoolEngine:
     cheap fork of a process that has already imported it, rather than re-importing everything as
     the ``spawn`` method (which ``import mesa`` makes the default) would. At most two chunks per
     worker are in flight, so memory does not grow with the number of chunks.
+
+    Workers ignore Ctrl-C (the parent stops them) and exit within a second of the parent's end,
+    however it ends (``kill -9`` or the out-of-memory killer included), so none is left holding
+    memory or the terminal. If a worker dies (killed, out of memory), the pool is started afresh
+    and its chunks are simulated again, each at most ``ATTEMPTS`` times in all.
     """
 
     name = "process"
@@ -67,30 +88,177 @@ class ProcessPoolEngine:
         self.start_method = start_method
 
     def __enter__(self) -> ProcessPoolEngine:
-        context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            context.set_forkserver_preload(["sim.batch.chunks"])
-        self.pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
-        )
+        self.pool = self._start()
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
+        if exc_info[0] is not None:  # stopped: end the workers now, even those still starting
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> ProcessPoolExecutor:
+        """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
+        context = multiprocessing.get_context(self.start_method)
+        with _interrupts_held():
+            if self.start_method == "forkserver":
+                from multiprocessing import forkserver, resource_tracker
+
+                context.set_forkserver_preload(["sim.batch.chunks"])
+                resource_tracker.ensure_running()
+                forkserver.ensure_running()
+            return ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=start_worker,
+                initargs=(os.getpid(),),
+            )
 
     def map(self, task, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        """Run ``task(chunk)`` for each chunk in the pool, yielding results as they finish."""
-        yield from _bounded(self.pool.submit, task, chunks, 2 * self.workers, _futures_wait)
+        """Run ``task(chunk)`` for each chunk in the pool, yielding results as they finish.
+
+        Raises:
+            BatchFailed: A chunk's worker died ``ATTEMPTS`` times.
+        """
+        waiting, running = deque(chunks), {}
+        attempts: dict[int, int] = {}
+        while waiting or running:
+            broken = self._submit(task, waiting, running)
+            lost = []
+            if running:
+                lost = yield from _finished(wait(running, return_when=FIRST_COMPLETED)[0], running)
+            if lost or broken:  # the pool is broken: every chunk in flight is lost with it
+                lost += yield from _finished(wait(running)[0], running)
+                _count_attempts(lost or [None], attempts)
+                log.warning(
+                    "a worker process died; simulating %d chunk%s again on new workers",
+                    len(lost),
+                    "" if len(lost) == 1 else "s",
+                )
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = self._start()
+                waiting.extendleft(reversed(lost))
+
+    def _submit(self, task, waiting: deque[Chunk], running: dict[Future, Chunk]) -> bool:
+        """Keep two chunks per worker in flight; return whether the pool is broken."""
+        while waiting and len(running) < 2 * self.workers:
+            chunk = waiting.popleft()
+            try:
+                with _interrupts_deferred():  # the first submit starts the workers
+                    running[self.pool.submit(task, chunk)] = chunk
+            except BrokenProcessPool:
+                waiting.appendleft(chunk)
+                return True
+        return False
+
+
+def _count_attempts(lost: list[Chunk | None], attempts: dict[int | None, int]) -> None:
+    """Count one more attempt of each lost chunk (``None``: the pool broke with none in flight).
+
+    Raises:
+        BatchFailed: A chunk (or the start of the workers) has failed ``ATTEMPTS`` times.
+    """
+    for chunk in lost:
+        key = None if chunk is None else chunk.index
+        attempts[key] = attempts.get(key, 0) + 1
+        if attempts[key] >= ATTEMPTS:
+            doing = "starting" if chunk is None else f"simulating chunk {chunk.index}"
+            raise BatchFailed(
+                f"a worker process died (killed, or out of memory) {ATTEMPTS} times while {doing}"
+            )
+
+
+def _finished(done: set[Future], running: dict[Future, Chunk]):
+    """Yield the results of ``done`` (removed from ``running``); return the chunks lost."""
+    lost = []
+    for future in done:
+        chunk = running.pop(future)
+        if isinstance(future.exception(), BrokenProcessPool):
+            lost.append(chunk)
+        else:
+            yield future.result()
+    return lost
+
+
+@contextmanager
+def _interrupts_held():
+    """Keep Ctrl-C from helper processes while they start: they inherit SIGINT blocked and ignored.
+
+    A process that starts with SIGINT ignored keeps it so through its interpreter's start-up (and
+    the forkserver, resource tracker and workers ignore it afterwards anyway). A Ctrl-C in that
+    short window is dropped; the next one stops the batch.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def _interrupts_deferred():
+    """Deliver a Ctrl-C only after the block, so that no worker is left half started."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def start_worker(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's business, and the parent's end is its end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    watch_parent(parent)
+
+
+def watch_parent(parent: int) -> None:
+    """Exit this process (status ``ORPHAN_EXIT``) as soon as process ``parent`` ends."""
+    watcher = threading.Thread(
+        target=_exit_when_gone, args=(parent,), name="parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_gone(parent: int) -> None:
+    try:
+        descriptor = os.pidfd_open(parent)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        descriptor = None
+    if descriptor is not None:
+        select.select([descriptor], [], [])
+        os._exit(ORPHAN_EXIT)
+    while True:
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(ORPHAN_EXIT)
+        except PermissionError:
+            pass
+        time.sleep(1)
 
 
 class DaskEngine:
     """Chunks as tasks on a Dask cluster: an existing one (``scheduler``), or a local one.
 
-    The local cluster listens on 127.0.0.1 only and has no dashboard; it is closed afterwards.
-    Its nanny normally sets ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers, which slows
-    numpy-heavy chunks; it is unset here unless ``malloc_trim`` is true. To use other machines,
-    start ``dask scheduler`` on one and ``dask worker tcp://HOST:8786`` on each (with negsim
-    installed), then pass ``scheduler="tcp://HOST:8786"``.
+    An existing scheduler must answer as one within ``connect_timeout`` seconds and have a worker
+    within ``worker_wait`` seconds; otherwise entering the engine fails at once with a
+    ``UsageError`` saying which. A scheduler lost mid-batch ends the batch with ``BatchFailed``
+    (the chunks finished so far stay staged). The local cluster listens on 127.0.0.1 only and
+    has no dashboard unless ``dashboard_address`` is given (its scheduler's small HTTP server
+    listens on a free loopback port); it is closed afterwards. Its nanny normally sets
+    ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers, which slows numpy-heavy chunks; it is unset
+    here unless ``malloc_trim`` is true. To use other machines, start ``dask scheduler`` on one
+    and ``dask worker tcp://HOST:8786`` on each (with negsim installed), then pass
+    ``scheduler="tcp://HOST:8786"``.
     """
 
     name = "dask"
@@ -100,60 +268,139 @@ class DaskEngine:
         workers: int | None = None,
         scheduler: str | None = None,
         malloc_trim: bool = False,
-        connect_timeout: float = 20.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        worker_wait: float = WORKER_WAIT,
+        dashboard_address: str | None = None,
     ):
         self.workers = workers or default_workers()
         self.scheduler = scheduler
         self.malloc_trim = malloc_trim
         self.connect_timeout = connect_timeout
+        self.worker_wait = worker_wait
+        self.dashboard_address = dashboard_address
+        self.cluster = None
+        self.client = None
 
     def __enter__(self) -> DaskEngine:
+        if self.scheduler:
+            self._connect(self.scheduler)
+        else:
+            self._start_local_cluster()
+        return self
+
+    def _connect(self, address: str) -> None:
+        import dask
+        from distributed import Client
+
+        probe_scheduler(address, self.connect_timeout)
+        timeout = f"{self.connect_timeout}s"
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
+                self.client = Client(address, timeout=timeout)
+            self.client.wait_for_workers(1, timeout=self.worker_wait)
+        except OSError as error:  # TimeoutError included
+            connected = self.client is not None
+            self._close()
+            if connected and isinstance(error, TimeoutError):
+                raise UsageError(
+                    f"the Dask scheduler {address} has no workers (waited "
+                    f"{self.worker_wait:g} s); start one with: dask worker {address}"
+                ) from None
+            raise UsageError(f"cannot reach the Dask scheduler {address}: {error}") from None
+
+    def _start_local_cluster(self) -> None:
         import dask
         from distributed import Client, LocalCluster
 
-        self.cluster = None
+        unset = {f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}
+        settings = {} if self.malloc_trim else unset
+        if self.dashboard_address is None:  # its HTTP server then serves nothing at all
+            settings["distributed.scheduler.http.routes"] = []
         try:
-            if self.scheduler:
-                timeout = f"{self.connect_timeout}s"
-                with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
-                    self.client = Client(self.scheduler, timeout=timeout)
-            else:
-                unset = {f"{SPAWN_ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}
-                trim = {} if self.malloc_trim else unset
-                with dask.config.set(trim):
-                    self.cluster = LocalCluster(
-                        n_workers=self.workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        host=LOCAL_HOST,
-                        dashboard_address=None,
-                        silence_logs=logging.ERROR,
-                    )
-                self.client = Client(self.cluster)
-        except OSError as error:
-            raise UsageError(f"cannot reach the Dask scheduler {self.scheduler}: {error}") from None
-        return self
+            with dask.config.set(settings):
+                self.cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host=LOCAL_HOST,
+                    dashboard_address=self.dashboard_address or f"{LOCAL_HOST}:0",
+                    scheduler_kwargs={"dashboard": self.dashboard_address is not None},
+                    silence_logs=logging.ERROR,
+                )
+            self.client = Client(self.cluster)
+        except Exception as error:  # e.g. "Nanny failed to start" when a worker is killed
+            self._close()
+            raise UsageError(f"the local Dask cluster did not start: {error}") from None
 
     def __exit__(self, *exc_info) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        self._close()
+
+    def _close(self) -> None:
+        """Close the client and the local cluster, if any; a lost scheduler is not waited for."""
+        try:
+            if self.client is not None:
+                self.client.close(timeout=self.connect_timeout)
+            if self.cluster is not None:
+                self.cluster.close(timeout=self.connect_timeout)
+        except Exception:  # closing after a failure: the first error is the news
+            pass
+        self.client = self.cluster = None
 
     def map(self, task, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        """Run ``task(chunk)`` for each chunk on the cluster, yielding results as they finish."""
+        """Run ``task(chunk)`` for each chunk on the cluster, yielding results as they finish.
+
+        Raises:
+            BatchFailed: The scheduler was lost (or stopped answering) mid-batch.
+        """
+        from concurrent.futures import CancelledError
+
         limit = 2 * max(1, len(self.client.nthreads()))
-        yield from _bounded(
-            lambda f, c: self.client.submit(f, c, pure=False), task, chunks, limit, _dask_wait
-        )
+        try:
+            yield from _bounded(
+                lambda f, c: self.client.submit(f, c, pure=False), task, chunks, limit, _dask_wait
+            )
+        except (OSError, TimeoutError, CancelledError) as error:
+            where = self.scheduler or "of the local cluster"
+            raise BatchFailed(
+                f"lost the Dask scheduler {where} mid-batch ({type(error).__name__})"
+            ) from None
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C; the parent stops them cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Check, within ``timeout`` seconds, that a Dask scheduler answers at ``address``.
 
+    Raises:
+        UsageError: The address is malformed, nothing answers in time, or what answers is not
+            a Dask scheduler (an HTTP server, say).
+    """
+    import asyncio
 
-def _futures_wait(futures):
-    return wait(futures, return_when=FIRST_COMPLETED)[0]
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(identity())
+    except ValueError as error:
+        raise UsageError(
+            f"{address!r} is not a Dask scheduler address like tcp://HOST:8786 ({error})"
+        ) from None
+    except (OSError, TimeoutError) as error:
+        reason = describe_os_error(error) if isinstance(error, OSError) and str(error) else ""
+        raise UsageError(
+            f"cannot reach the Dask scheduler {address} (no answer within {timeout:g} s"
+            f"{': ' + reason if reason else ''})"
+        ) from None
+    except Exception:  # whatever it said, it was not the Dask protocol
+        reply = None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise UsageError(f"{address} does not answer as a Dask scheduler (another kind of server?)")
 
 
 def _dask_wait(futures):

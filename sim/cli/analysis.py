@@ -229,9 +229,26 @@ def discover_command(arguments: argparse.Namespace) -> int:
 
 def report_command(arguments: argparse.Namespace) -> int:
     """``negsim report DIR``."""
+    from sim.analysis.folders import read_finished_manifest, read_json_object, read_summary
+    from sim.analysis.results import check_result_folder
     from sim.report.html import write_report
 
-    path = write_report(arguments.directory)
+    directory = arguments.directory
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a folder (expected a folder written by negsim)")
+    kind = read_finished_manifest(directory).get("kind", "run")
+    if kind == "run":
+        check_result_folder(directory)
+        read_summary(directory)
+    elif isinstance(kind, str) and (directory / f"{kind}.json").is_file():
+        read_json_object(directory / f"{kind}.json")
+    try:
+        path = write_report(directory)
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        raise UsageError(
+            f"cannot make a report of {directory}: its files are not as negsim writes them "
+            f"({type(error).__name__}: {error})"
+        ) from None
     print(f"Wrote {path}")
     return 0
 

@@ -10,18 +10,35 @@ reported in one short message on standard error with exit status 2, never a trac
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.batch.engines import ENGINES
 from sim.cli.analysis import HANDLERS, add_commands
 from sim.cli.arguments import add_output_options, count, seed
-from sim.errors import Interrupted, OutputExists, ResumeMismatch, ScenarioError, UsageError
+from sim.errors import (
+    BatchFailed,
+    FolderBusy,
+    ForeignFolder,
+    Interrupted,
+    OutputExists,
+    ResumeMismatch,
+    ScenarioError,
+    UsageError,
+    describe_os_error,
+)
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+STOPPING_SIGNALS = ("SIGTERM", "SIGHUP")
+"""Signals that stop a command as Ctrl-C does (``kill``, a closed terminal)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _show_notes()
+    with _stop_on_signals() as stopped:
+        return _dispatch(arguments, stopped)
+
+
+def _dispatch(arguments: argparse.Namespace, stopped: dict[str, int]) -> int:
+    """Run the command; turn the errors a user or the machine can cause into an exit status."""
     try:
         handlers = {"run": _run, "trace": _trace, "validate": _validate, **HANDLERS}
         return handlers[arguments.command](arguments)
@@ -114,18 +138,63 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except Interrupted as error:
         print(f"negsim: {error}{_remedy(error)}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return 128 + stopped.get("signal", signal.SIGINT)
     except KeyboardInterrupt:
         print("negsim: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return 128 + stopped.get("signal", signal.SIGINT)
     except BrokenPipeError:  # output piped into a command that stopped reading (| head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as error:  # the machine, not the user: a full disk, a file system gone
+        print(f"negsim: error: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        print("negsim: error: out of memory", file=sys.stderr)
+        return EXIT_USAGE
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[dict[str, int]]:
+    """Make TERM and HUP stop a command as Ctrl-C does; let a file-size limit fail a write.
+
+    Yields:
+        Filled with ``signal``, the number of the signal that stopped the command, if any.
+    """
+    stopped: dict[str, int] = {}
+
+    def stop(number: int, frame) -> None:
+        stopped["signal"] = number
+        raise KeyboardInterrupt
+
+    wanted = {getattr(signal, name): stop for name in STOPPING_SIGNALS if hasattr(signal, name)}
+    if hasattr(signal, "SIGXFSZ"):  # over `ulimit -f`: an EFBIG error rather than a core dump
+        wanted[signal.SIGXFSZ] = signal.SIG_IGN
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {number: signal.signal(number, handler) for number, handler in wanted.items()}
+    try:
+        yield stopped
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _show_notes() -> None:
+    """Print what the library reports on the way (e.g. a folder restored) as ``negsim: ...``."""
+    logger = logging.getLogger("sim")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("negsim: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 REMEDIES = {
     OutputExists: "; pass --force to replace it, or --out to write elsewhere",
+    ForeignFolder: "; pass --out to write elsewhere",
+    FolderBusy: "; wait for it to finish, or pass --out to write elsewhere",
     ResumeMismatch: "; run without --resume to start afresh",
+    BatchFailed: ". Once that is fixed, rerun the same command with --resume to finish the batch",
     Interrupted: ": rerun the same command with --resume to finish the batch",
 }
 """What the command line adds to a library error: which option fixes it."""

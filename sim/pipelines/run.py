@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ import pandas as pd
 
 from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
 from sim.batch.engines import InProcessEngine, chunk_task
-from sim.batch.storage import Staging, check_destination, manifest, read_head, write_json
+from sim.batch.storage import Staging, manifest, read_head, write_json
 from sim.charts.figures import save_figures
-from sim.errors import Interrupted
+from sim.errors import BatchFailed, Interrupted, describe_os_error
 from sim.pipelines.output import DEFAULT_RESULTS
 from sim.scenario.loading import LoadedScenario, load_scenario
 
@@ -76,15 +77,16 @@ def run_scenario(
 
     Raises:
         ScenarioError: The scenario file is not valid.
-        UsageError: The output folder exists (without ``force``) or cannot be written.
+        UsageError: The output folder exists (without ``force``), may not be replaced, is
+            being written by another run, or cannot be written.
+        BatchFailed: The machine stopped the batch (disk full, a worker lost, out of memory);
+            the work done stays staged for ``resume``.
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     spec = loaded.scenario
     runs = spec.runs if runs is None else runs
     seed = spec.seed if seed is None else seed
     directory = Path(out) if out is not None else DEFAULT_RESULTS / spec.name
-    staged = Staging.path_for(directory)
-    check_destination(directory, force or (resume and staged.exists()))
     engine = engine or InProcessEngine()
     job = {
         "scenario_sha256": loaded.sha256,
@@ -93,11 +95,37 @@ def run_scenario(
         "chunk_runs": chunk_runs,
         "trace_rounds": trace_rounds,
     }
-    staging = Staging(directory, manifest(loaded, job, engine), resume)
-    _simulate(staging, engine, spec, seed, plan_chunks(runs, chunk_runs), trace_rounds, progress)
-    summary = _summarise_and_chart(staging.path, spec)
-    staging.commit()
+    source = loaded.files[0] if out is None else None
+    record = manifest(loaded, job, engine)
+    with Staging(directory, record, resume=resume, force=force, source=source) as staging:
+        if staging.finished:
+            summary = json.loads((staging.path / "summary.json").read_text(encoding="utf-8"))
+        else:
+            try:
+                chunks = plan_chunks(runs, chunk_runs)
+                if not staging.joined:
+                    _simulate(staging, engine, spec, seed, chunks, trace_rounds, progress)
+                summary = _summarise_and_chart(staging.path, spec)
+            except (OSError, MemoryError, BatchFailed) as error:
+                raise BatchFailed(f"{_cause(error)}; {_kept(staging)}") from None
+        try:
+            staging.commit()
+        except OSError as error:
+            raise BatchFailed(f"{_cause(error)}; {_kept(staging)}") from None
     return BatchResult(directory, summary)
+
+
+def _cause(error: BaseException) -> str:
+    """What stopped a batch, in one line."""
+    if isinstance(error, OSError):
+        return f"cannot write the results: {describe_os_error(error)}"
+    if isinstance(error, MemoryError):
+        return "ran out of memory (a smaller --chunk-runs needs less)"
+    return str(error)
+
+
+def _kept(staging: Staging) -> str:
+    return f"{staging.directory} is unchanged and the work done is kept in {staging.path}"
 
 
 def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: int, progress):
@@ -119,7 +147,7 @@ def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: i
             f"interrupted after {len(staging.done())} of {len(chunks)} chunks; "
             f"{staging.directory} is unchanged. The finished chunks are in {staging.path}"
         ) from None
-    staging.join_chunks(len(chunks))
+    staging.join_chunks(chunks)
 
 
 def _summarise_and_chart(folder: Path, spec) -> dict[str, Any]:

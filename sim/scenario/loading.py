@@ -26,6 +26,8 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 100_000
 MAX_DEPTH = 32
 MAX_EXTENDS_DEPTH = 16
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What the name of a file that ``extends:`` names must end with; others are not even read."""
 
 Location = tuple[Path, int]
 
@@ -132,6 +134,9 @@ def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Documen
     try:
         parent_path = (path.parent / parent).resolve()
         found = parent_path.is_file()
+    except RuntimeError:  # pathlib's word for a loop of symbolic links
+        message = f"{reprlib.repr(parent)} is not a usable file path (a loop of symbolic links)"
+        raise ScenarioError([Problem(*where, "extends", message)]) from None
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         message = f"{reprlib.repr(parent)} is not a usable file path ({reason})"
@@ -145,6 +150,8 @@ def _resolve(path: Path, files: list[Path], chain: tuple[Path, ...]) -> _Documen
         raise ScenarioError(
             [Problem(*where, "extends", f"file {parent!r} not found (looked for {parent_path})")]
         )
+    if parent_path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError([Problem(*where, "extends", _not_a_scenario(parent, "a .yaml file"))])
     base = _resolve(parent_path, files, (*chain, path.resolve()))
     return _Document(_merge(base.data, document.data), {**base.lines, **document.lines})
 
@@ -223,7 +230,14 @@ def _read(path: Path) -> _Document:
         raise fail(
             f"expected a mapping of scenario fields at the top, got {type(data).__name__}", 1
         )
+    if data and not set(map(str, data)) & (schema_fields(()) | {"extends"}):
+        raise fail("is not a scenario file (none of its keys is a scenario field)")
     return _Document(data, lines)
+
+
+def _not_a_scenario(name: str, expected: str) -> str:
+    """A refusal that never quotes the file: it may be anything (``/etc/shadow``)."""
+    return f"{reprlib.repr(name)} is not a scenario file (expected {expected})"
 
 
 class _Loader(yaml.SafeLoader):

@@ -22,6 +22,9 @@ from sim.players import acceptance, strategies
 
 MAX_MEETINGS = 5_000
 """Most rounds a scenario may have, extension included."""
+CALENDAR_DAYS = (dt.date(100, 1, 1), dt.date(9900, 12, 31))
+"""First and last day a calendar may reach (longest extension included): dates further out
+cannot be computed, stored or drawn with room to spare."""
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 """Lower-case identifier used in column names (``issue.tariff``, ``utility.us``)."""
@@ -341,6 +344,11 @@ def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param
                     yield from iter_params(item, f"{path}.{key}.")
 
 
+def longest_extension(calendar: Calendar) -> float:
+    """Most days an extension can add to the deadline."""
+    return support(calendar.extension.days)[1]
+
+
 def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """Problems that span several fields, as ``(dotted path, message)`` pairs."""
     problems = []
@@ -350,13 +358,21 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
             ("calendar.deadline", f"must not be before calendar.start ({calendar.start})")
         )
     longest = (calendar.deadline - calendar.start).days + support(calendar.extension.days)[1]
-    meetings = longest / support(calendar.meeting_interval_days)[0]
+    meetings = math.floor(longest / support(calendar.meeting_interval_days)[0]) + 1
     if meetings > MAX_MEETINGS:
         problems.append(
             (
                 "calendar.deadline",
                 f"the calendar allows up to {meetings:,.0f} meetings; at most {MAX_MEETINGS:,} "
                 "are simulated (bring the deadline closer or meet less often)",
+            )
+        )
+    first, last = CALENDAR_DAYS
+    if calendar.start < first or (calendar.deadline - last).days + longest_extension(calendar) > 0:
+        problems.append(
+            (
+                "calendar",
+                f"the calendar, with its longest extension, must lie between {first} and {last}",
             )
         )
     for name, issue in scenario.issues.items():

@@ -36,6 +36,8 @@ def parse_value(text: Any) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise UsageError(f"cannot read the value {text!r}: {error}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # 2025-13-45
+        raise UsageError(f"cannot read the value {text!r}: {error}") from None
 
 
 def value_label(value: Any) -> str:

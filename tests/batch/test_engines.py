@@ -150,3 +150,83 @@ def test_unreachable_scheduler_is_a_clean_error():
         DaskEngine(1, scheduler="tcp://127.0.0.1:9", connect_timeout=2),
     ):
         pass
+
+
+@pytest.fixture
+def silent_and_http_ports():
+    """A port that accepts and never answers, and a plain HTTP server."""
+    import socket
+    import threading
+
+    servers, held = [], []
+
+    def serve(listener, reply):
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            held.append(connection)
+            if reply:
+                connection.recv(1000)
+                connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+                connection.close()
+
+    for reply in (False, True):
+        listener = socket.create_server(("127.0.0.1", 0))
+        servers.append(listener)
+        threading.Thread(target=serve, args=(listener, reply), daemon=True).start()
+    yield [f"tcp://127.0.0.1:{server.getsockname()[1]}" for server in servers]
+    for item in servers + held:
+        item.close()
+
+
+def test_a_scheduler_that_does_not_answer_fails_fast(silent_and_http_ports):
+    for address in [*silent_and_http_ports, "tcp://127.0.0.1:9"]:
+        started = time.monotonic()
+        with pytest.raises(UsageError, match=r"cannot reach the Dask scheduler|does not answer as"):
+            DaskEngine(1, scheduler=address, connect_timeout=2).__enter__()
+        assert time.monotonic() - started < 10
+
+
+def test_a_malformed_scheduler_address_is_one_line(capsys):
+    from sim.cli.commands import main
+
+    arguments = ["run", str(BASELINE), "--runs", "10", "--scheduler", "nonsense", "--quiet"]
+    assert main(arguments) == 2
+    assert capsys.readouterr().err == (
+        "negsim: error: 'nonsense' is not a Dask scheduler address like tcp://HOST:8786 "
+        "(missing port number in address 'nonsense')\n"
+    )
+
+
+def test_a_scheduler_without_workers_and_a_scheduler_lost_mid_batch(tmp_path):
+    from distributed import LocalCluster
+
+    from sim.batch.chunks import plan_chunks
+    from sim.batch.engines import chunk_task
+    from sim.errors import BatchFailed
+
+    empty = LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None)
+    with empty, pytest.raises(UsageError, match=r"has no workers \(waited 1 s\); start one with"):
+        DaskEngine(scheduler=empty.scheduler_address, worker_wait=1).__enter__()
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1")
+    engine = DaskEngine(scheduler=cluster.scheduler_address, connect_timeout=2)
+    task = chunk_task(load_scenario(BASELINE).scenario, 4, 0)
+    with engine, pytest.raises(BatchFailed, match="lost the Dask scheduler tcp://"):
+        results = engine.map(task, plan_chunks(20_000, 200))
+        next(results)
+        cluster.close()
+        list(results)
+
+
+def test_the_local_cluster_has_no_dashboard():
+    """Its scheduler's HTTP server is on a free loopback port, not 8787, and serves no pages."""
+    import urllib.error
+    import urllib.request
+
+    with DaskEngine(1) as engine:
+        port = engine.client.scheduler_info()["services"]["dashboard"]
+        assert port != 8787
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5)

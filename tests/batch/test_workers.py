@@ -1,0 +1,117 @@
+"""Pool workers never outlive the batch, and a lost worker's chunks are retried."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pandas as pd
+import psutil
+import pytest
+
+from sim.batch.chunks import plan_chunks
+from sim.batch.engines import ATTEMPTS, ProcessPoolEngine
+from sim.batch.storage import Staging
+from sim.errors import BatchFailed
+from sim.pipelines.run import run_scenario
+from tests.conftest import BASELINE
+
+RUNS, CHUNK = 6_000, 500
+
+
+def command(out, runs=RUNS):
+    arguments = ["run", BASELINE, "--runs", runs, "--seed", 4, "--chunk-runs", CHUNK]
+    arguments += ["--engine", "process", "--workers", 2, "--quiet", "--out", out]
+    return [sys.executable, "-m", "sim.cli", *map(str, arguments)]
+
+
+def wait_for(condition, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def pool_workers(parent):
+    """The pool workers among the descendants of ``parent`` (the forkserver's children)."""
+    descendants = parent.children(recursive=True)
+    servers = {p.pid for p in descendants if "forkserver" in " ".join(p.cmdline())}
+    return [p for p in descendants if p.ppid() in servers]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=str)
+def test_workers_do_not_outlive_a_killed_main_process(stop, tmp_path):
+    """As the OOM killer does: only the main process is signalled; `negsim run | cat` ends."""
+    out = tmp_path / "out"
+    main = subprocess.Popen(
+        command(out, runs=200_000), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    parent = psutil.Process(main.pid)
+    chunks = Staging.path_for(out) / "chunks"
+    wait_for(lambda: len(pool_workers(parent)) == 2 and any(chunks.glob("runs-*.parquet")))
+    helpers = parent.children(recursive=True)
+    main.send_signal(stop)
+    output = []
+    reader = threading.Thread(target=lambda: output.append(main.communicate()), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert not reader.is_alive(), "the output pipe is still held open"
+    _, alive = psutil.wait_procs(helpers, timeout=15)
+    assert not alive, f"still running: {alive}"
+    if stop != signal.SIGKILL:
+        assert main.returncode == 128 + stop
+        stderr = output[0][1]
+        assert "rerun the same command with --resume" in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_a_killed_worker_costs_only_a_retry(tmp_path, caplog):
+    out = tmp_path / "out"
+    chunks = Staging.path_for(out) / "chunks"
+    killed = []
+
+    def kill_one_worker():
+        me = psutil.Process()
+        wait_for(lambda: len(pool_workers(me)) == 2 and any(chunks.glob("runs-*.parquet")))
+        victim = pool_workers(me)[0]
+        victim.kill()
+        killed.append(victim.pid)
+
+    killer = threading.Thread(target=kill_one_worker, daemon=True)
+    killer.start()
+    engine = ProcessPoolEngine(2)
+    run_scenario(BASELINE, runs=RUNS, seed=4, out=out, chunk_runs=CHUNK, engine=engine)
+    killer.join()
+    assert killed
+    assert "a worker process died; simulating" in caplog.text
+    alone = run_scenario(BASELINE, runs=RUNS, seed=4, out=tmp_path / "alone", chunk_runs=CHUNK)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), alone.table)
+
+
+def die(chunk):
+    """A chunk whose worker always dies (as one that runs out of memory every time)."""
+    os._exit(9)
+
+
+def test_a_chunk_that_keeps_killing_its_worker_fails_after_bounded_attempts():
+    with ProcessPoolEngine(1) as engine, pytest.raises(BatchFailed) as failure:
+        list(engine.map(die, plan_chunks(2, 1)))
+    assert f"died (killed, or out of memory) {ATTEMPTS} times while simulating chunk" in str(
+        failure.value
+    )
+
+
+def test_a_lost_worker_leaves_a_resumable_folder_and_one_line(tmp_path, monkeypatch, capsys):
+    from sim.cli.commands import main
+    from sim.pipelines import run
+
+    monkeypatch.setattr(run, "chunk_task", lambda *arguments, **options: die)
+    out = tmp_path / "out"
+    assert main(command(out)[3:]) == 2
+    *notes, error = capsys.readouterr().err.splitlines()
+    assert any(note.startswith("negsim: a worker process died; simulating") for note in notes)
+    assert error.startswith("negsim: error: a worker process died (killed, or out of memory) 3")
+    assert error.endswith("rerun the same command with --resume to finish the batch")
+    assert Staging.path_for(out).is_dir() and not out.exists()
