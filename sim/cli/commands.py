@@ -10,6 +10,7 @@ reported in one short message on standard error with exit status 2, never a trac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_run(commands)
     _add_trace(commands)
+    _add_explore(commands)
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
     add_commands(commands)
@@ -111,6 +113,31 @@ def _add_trace(commands: argparse._SubParsersAction) -> None:
     add_output_options(trace, "results/<name>-run-<I>/")
 
 
+def _add_explore(commands: argparse._SubParsersAction) -> None:
+    explore = commands.add_parser(
+        "explore", help="open a local page to tweak a scenario and watch its charts change"
+    )
+    explore.add_argument(
+        "scenario",
+        type=Path,
+        nargs="?",
+        default=Path("scenarios/korea_us_2025.yaml"),
+        help="scenario YAML file (default: scenarios/korea_us_2025.yaml)",
+    )
+    explore.add_argument(
+        "--port", type=count("port", 1, 65_535), help="port on 127.0.0.1 (default: a free one)"
+    )
+    explore.add_argument(
+        "--runs",
+        type=count("runs", 1_000, 100_000),
+        default=1_000,
+        help="runs the page starts with (1,000 to 100,000; default 1,000)",
+    )
+    explore.add_argument(
+        "--save-dir", type=Path, help="folder for saved variants (default: the scenario's)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``negsim`` console script; returns the exit status."""
     parser = build_parser()
@@ -131,7 +158,13 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(arguments: argparse.Namespace, stopped: dict[str, int]) -> int:
     """Run the command; turn the errors a user or the machine can cause into an exit status."""
     try:
-        handlers = {"run": _run, "trace": _trace, "validate": _validate, **HANDLERS}
+        handlers = {
+            "run": _run,
+            "trace": _trace,
+            "explore": _explore,
+            "validate": _validate,
+            **HANDLERS,
+        }
         return handlers[arguments.command](arguments)
     except (ScenarioError, UsageError) as error:
         print(f"negsim: error: {error}{_remedy(error)}", file=sys.stderr)
@@ -259,6 +292,21 @@ def _trace(arguments: argparse.Namespace) -> int:
         f"Run {arguments.run} ended by {outcome['ended_by']} in round {outcome['end_round']}; "
         f"wrote {out}/ (trace.png, rounds.csv)."
     )
+    return 0
+
+
+def _explore(arguments: argparse.Namespace) -> int:
+    from sim.explore.server import HOST, check_installed, free_port, serve
+    from sim.scenario.loading import load_scenario
+
+    check_installed()
+    loaded = load_scenario(arguments.scenario)
+    port = arguments.port or free_port()
+    print(f"negsim explore: {loaded.scenario.name} at http://{HOST}:{port}/ (Ctrl-C to stop)")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the page is stopped
+        serve(arguments.scenario, port, arguments.save_dir, arguments.runs)
+    print("negsim explore: stopped")
     return 0
 
 

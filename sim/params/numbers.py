@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import reprlib
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
@@ -71,9 +72,26 @@ def _within(ge: float | None, le: float | None, gt: float | None):
     return check
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The allowed range of a parameter, kept beside its validators for tools that show it.
+
+    Attributes:
+        ge: Smallest allowed value, if any.
+        le: Largest allowed value, if any.
+        gt: Value that every allowed value must exceed, if any.
+    """
+
+    ge: float | None = None
+    le: float | None = None
+    gt: float | None = None
+
+
 def Number(*, ge: float | None = None, le: float | None = None, gt: float | None = None):
     """Type of a numeric parameter with optional bounds, fixed or drawn per run."""
-    return Annotated[Param, BeforeValidator(_parse), AfterValidator(_within(ge, le, gt))]
+    return Annotated[
+        Param, BeforeValidator(_parse), AfterValidator(_within(ge, le, gt)), Bounds(ge, le, gt)
+    ]
 
 
 Probability = Number(ge=0, le=1)

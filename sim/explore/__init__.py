@@ -1,0 +1,1 @@
+"""The page of ``negsim explore``: tweak a scenario and watch its outcome charts change."""

@@ -1,0 +1,29 @@
+"""A rerun beside the baseline, and one run stepped round by round."""
+
+from sim.explore.rerun import rerun
+from sim.explore.state import Exploration
+from sim.explore.stepping import step_chart, trace_until, trace_view
+from sim.scenario.loading import load_scenario
+from tests.conftest import BASELINE
+
+
+def test_rerun_shares_the_baselines_random_numbers():
+    loaded = load_scenario(BASELINE)
+    same = rerun(loaded.scenario, loaded.scenario, 500, 5)
+    assert same.table.equals(same.baseline)
+    assert "percentage points" in same.deal_probability_text()
+    assert set(same.charts) == {
+        "deal_probability",
+        "issue_outcomes",
+        "agreement_timing",
+        "utilities",
+    }
+    assert all(png.startswith(b"\x89PNG") for png in same.charts.values())
+
+
+def test_a_run_stepped_round_by_round():
+    scenario = Exploration.start(load_scenario(BASELINE)).scenario
+    view = trace_view(scenario, seed=5, run=2, runs=500)
+    assert len(trace_until(view, 1).rounds) == 1
+    assert not trace_until(view, 0).outcome["agreed"] or view.rounds == 0
+    assert step_chart(view, view.rounds).startswith(b"\x89PNG")
