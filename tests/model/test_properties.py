@@ -24,7 +24,7 @@ from tests.scenarios import toy, write
 from tests.strategies_hypothesis import PARTIES, scenarios
 
 RUNS = 60
-PROPERTIES = settings(max_examples=25, deadline=None)
+PROPERTIES = settings(max_examples=15, deadline=None)
 
 
 def load(data: dict):
