@@ -189,10 +189,12 @@ def test_a_scheduler_that_does_not_answer_fails_fast(silent_and_http_ports):
         assert time.monotonic() - started < 10
 
 
-def test_a_malformed_scheduler_address_is_one_line(capsys):
+def test_a_malformed_scheduler_address_is_one_line(capsys, tmp_path):
     from sim.cli.commands import main
 
+    out = str(tmp_path / "out")
     arguments = ["run", str(BASELINE), "--runs", "10", "--scheduler", "nonsense", "--quiet"]
+    arguments += ["--out", out]
     assert main(arguments) == 2
     assert capsys.readouterr().err == (
         "negsim: error: 'nonsense' is not a Dask scheduler address like tcp://HOST:8786 "
