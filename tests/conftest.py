@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import hypothesis
 import matplotlib
 import pytest
 
@@ -23,3 +24,9 @@ def _run_from_root(monkeypatch):
     """Tests (and README doctests) use paths relative to the repository root."""
     monkeypatch.chdir(ROOT)
     os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+# Timings on a shared 2-core machine vary too much for per-example deadlines (a first call that
+# imports scipy can take a second); property tests bound their work by example counts instead.
+hypothesis.settings.register_profile("negsim", deadline=None)
+hypothesis.settings.load_profile("negsim")

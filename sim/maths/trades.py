@@ -17,7 +17,7 @@ With linear values on both sides this is the fractional knapsack of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -219,23 +219,9 @@ def efficient_shares(trade: Trade, need: np.ndarray) -> np.ndarray:
     rest = need - trade.loss(np.where(valued, 1.0, 0.0)).sum(axis=1)
     beyond = rest > 0
     if beyond.any():
-        extra = uniform_shares_shaped(_restricted(trade, ~valued), rest)
+        extra = uniform_shares_shaped(replace(trade, own_weight=trade.own_weight * ~valued), rest)
         shares = np.where(beyond[:, None], np.where(valued, 1.0, extra), shares)
     return shares
-
-
-def _restricted(trade: Trade, issues: np.ndarray) -> Trade:
-    """The same trade with the conceding side's weight kept only on ``issues``."""
-    return Trade(
-        trade.own_weight * issues,
-        trade.own_reach,
-        trade.own_shape,
-        trade.own_curvature,
-        trade.other_weight,
-        trade.other_reach,
-        trade.other_shape,
-        trade.other_curvature,
-    )
 
 
 def uniform_shares_shaped(trade: Trade, need: np.ndarray) -> np.ndarray:

@@ -212,15 +212,15 @@ class Negotiator(mesa.Agent):
         """True where it would sign its offer: it reaches its target and beats no deal."""
         return offers
 
-    def trade(self, believed: np.ndarray | None) -> Trade:
+    def trade(self, believed: np.ndarray | None, knows: bool | None = None) -> Trade:
         """How its concessions trade its value for the opponent's, as it believes the opponent.
 
         Without a belief every issue is thought to matter as much to the opponent, linearly;
-        a strategy that knows the opponent uses its true value functions.
+        a strategy that knows the opponent (or ``knows``) uses its true value functions.
         """
         opponent = self.opponent
         span = np.abs(opponent.position - self.position)
-        knows = self.strategy.knows_opponent
+        knows = self.strategy.knows_opponent if knows is None else knows
         other_reach = span / opponent.scale
         if believed is None:  # the same gain from each issue conceded all the way
             with np.errstate(divide="ignore"):
@@ -329,7 +329,7 @@ class Negotiator(mesa.Agent):
         efficient packages (``sim.maths.trades.frontier_curve``).
         """
         opponent, model = self.opponent, self.model
-        trade = self.trade_with_truth()
+        trade = self.trade(opponent.weights, knows=True)
         if trade.linear:
             table = model.negotiable
             fixed = [
@@ -348,21 +348,6 @@ class Negotiator(mesa.Agent):
         losses, gains = frontier_curve(trade)
         start = opponent.utility(self.position)
         return np.stack([self.best_utility[:, None] - losses, start[:, None] + gains], axis=-1)
-
-    def trade_with_truth(self) -> Trade:
-        """The trade of its concessions against the opponent's true value functions."""
-        opponent = self.opponent
-        span = np.abs(opponent.position - self.position)
-        return Trade(
-            self.weights,
-            span / self.scale,
-            self.shape,
-            self.curvature,
-            opponent.weights,
-            span / opponent.scale,
-            opponent.shape,
-            opponent.curvature,
-        )
 
     def issue_values(self, packages: np.ndarray) -> np.ndarray:
         """Its value of each issue of the packages, shape ``(N, K)``."""
