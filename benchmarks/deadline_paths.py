@@ -27,7 +27,9 @@ def paths(table) -> dict[str, float]:
         "deal_in_extension": (table["agreed"] & extended).mean(),
         "deal_last_week": (table["agreed"] & (table["days_before_deadline_in_force"] < 7)).mean(),
         "deadline_effect": (deals["time_to_deadline_elapsed"] >= 0.9).mean(),
-        "median_tariff": deals["issue.tariff"].median() if "issue.tariff" in deals else float("nan"),
+        "median_tariff": deals["issue.tariff"].median()
+        if "issue.tariff" in deals
+        else float("nan"),
     }
 
 

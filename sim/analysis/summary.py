@@ -86,8 +86,10 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
 
 
 def _timing(among_deals: Callable[[str], pd.Series], runs: int) -> dict[str, Any]:
-    """When deals came: quantiles of their timing, the paths through the deadlines and the
-    deadline effect, measured on time to the deadline in force."""
+    """When deals came: their timing, their paths through the deadlines, the deadline effect.
+
+    The deadline effect is measured on time to the deadline in force (original or extended).
+    """
     rounds_before = among_deals("rounds_before_deadline")
     end_rounds = among_deals("end_round")
     extended = among_deals("extended")

@@ -163,14 +163,26 @@ def spe_values(
         own_after = [mine[k] * own_a + (1.0 - mine[k]) * own_b for k in (0, 1)]
         other_after = [theirs[1 - k] * other_a + (1.0 - theirs[1 - k]) * other_b for k in (0, 1)]
         at_end = (t == ends[:-1]).any(axis=0) & (t < final)
-        own_after = [np.where(at_end, chance_on * v + (1 - chance_on) * own_d, v) for v in own_after]
+        own_after = [
+            np.where(at_end, chance_on * v + (1 - chance_on) * own_d, v) for v in own_after
+        ]
         other_after = [
             np.where(at_end, chance_on * v + (1 - chance_on) * other_d, v) for v in other_after
         ]
-        own_propose, other_respond = _round(own_u, other_u, own_after[0], other_after[0], own,
-                                            other, own_d, other_d, breakdown)
-        other_propose, own_respond = _round(other_u[:, ::-1], own_u[:, ::-1], other_after[1],
-                                            own_after[1], other, own, other_d, own_d, breakdown)
+        own_propose, other_respond = _round(
+            own_u, other_u, own_after[0], other_after[0], own, other, own_d, other_d, breakdown
+        )
+        other_propose, own_respond = _round(
+            other_u[:, ::-1],
+            own_u[:, ::-1],
+            other_after[1],
+            own_after[1],
+            other,
+            own,
+            other_d,
+            own_d,
+            breakdown,
+        )
         now = _chances(recognition(t), persistence, runs)[1]
         proposing[t] = np.where(live, own_propose, own_d)
         responding[t] = np.where(live, own_respond, own_d)
@@ -193,8 +205,17 @@ def _chances(belief, persistence, runs: int) -> tuple[np.ndarray, np.ndarray]:
     return persistence + drawn, drawn
 
 
-def _round(proposer_u, responder_u, proposer_after, responder_after, proposer: Terms,
-           responder: Terms, proposer_d, responder_d, breakdown):
+def _round(
+    proposer_u,
+    responder_u,
+    proposer_after,
+    responder_after,
+    proposer: Terms,
+    responder: Terms,
+    proposer_d,
+    responder_d,
+    breakdown,
+):
     """The proposer's and the responder's values of a round in which the proposer offers.
 
     The responder gets what rejecting is worth to it; the proposer keeps the most the frontier
@@ -207,9 +228,7 @@ def _round(proposer_u, responder_u, proposer_after, responder_after, proposer: T
     responder_on = rejection_value(
         responder_after, responder.discount, breakdown, responder_d, -np.inf
     )
-    proposer_on = rejection_value(
-        proposer_after, proposer.discount, breakdown, proposer_d, -np.inf
-    )
+    proposer_on = rejection_value(proposer_after, proposer.discount, breakdown, proposer_d, -np.inf)
     demand = best_given(proposer_u, responder_u, responder_rejects)
     refused = np.where(responder_rejects > responder_on, proposer_d, proposer_on)
     return np.maximum(demand, refused), responder_rejects

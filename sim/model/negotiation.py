@@ -70,8 +70,9 @@ class NegotiationModel(mesa.Model):
         """Days from the start to the deadline in force, per run."""
         self.extension_days = self.parameters.array("calendar.extension.days")
         self.extension_times = calendar.extension.times
-        self.extension_granted = self.rng.random((runs, self.extension_times)) < (
-            self.parameters.array("calendar.extension.probability")[:, None]
+        self.extension_granted = (
+            self.rng.random((runs, self.extension_times))
+            < (self.parameters.array("calendar.extension.probability")[:, None])
         )
         """Whether each extension of the chain would be granted, drawn up front per run."""
         self.extensions = np.zeros(runs, dtype=np.int64)

@@ -82,11 +82,11 @@ def test_after_an_extension_concessions_restart_from_the_last_offer(tmp_path):
     assert model.extended.all()
     assert (model.last_round == 6).all()
     last_offer = believer.value(believer.own_offer)
-    assert (believer.ceiling() == pytest.approx(last_offer))
+    assert believer.ceiling() == pytest.approx(last_offer)
     first = believer.target(believer.view(4))
     assert (first < last_offer - 1e-6).all()
     assert (first > believer.reservation + 1e-6).all()
-    assert (believer.view(4).time_fraction == pytest.approx(1 / 7))  # (4 - 3) / (10 - 3)
+    assert believer.view(4).time_fraction == pytest.approx(1 / 7)  # (4 - 3) / (10 - 3)
 
 
 def test_a_chain_of_extensions_ends_after_its_last_link(tmp_path):
@@ -110,7 +110,10 @@ def test_believing_in_an_extension_moves_deals_past_the_original_deadline():
     before = []
     for belief in (0.0, 1.0):
         changed = scenario.with_changes(
-            {f"negotiators.{party}.beliefs.extension.probability": belief for party in ("us", "korea")}
+            {
+                f"negotiators.{party}.beliefs.extension.probability": belief
+                for party in ("us", "korea")
+            }
         )
         table = sim.run_batch(changed, runs=2_000, seed=3)
         before.append((table["agreed"] & ~table["extended"]).mean())

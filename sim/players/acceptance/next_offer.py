@@ -23,8 +23,9 @@ class NextOffer(AcceptanceRule):
     """Accept an offer worth at least my next offer; at the last round, at least no deal.
 
     Both comparisons are with what rejecting is worth: the next offer (at a deadline, only if it
-    is extended, as the responder believes), or no deal after the last round, comes a round later (discounted) if the talks have not broken down by then, and the
-    outside option, where there is one, can be taken at once. Whatever ``scale`` and ``margin``,
+    is extended, as the responder believes), or no deal after the last round, comes a round
+    later (discounted) if the talks have not broken down by then, and the outside option, where
+    there is one, can be taken at once. Whatever ``scale`` and ``margin``,
     it never accepts less than what rejecting for no deal is worth.
 
     Names:
