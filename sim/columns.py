@@ -45,6 +45,8 @@ COLUMNS: dict[str, str] = {
     "original deadline (0 = the deadline meeting; negative = during an extension).",
     "extended": "True if the deadline was extended in this run.",
     "extensions": "How many times the deadline was extended in this run (0 when it was not).",
+    "meetings_in_last_week": "Meetings the run held less than 7 days before the deadline in "
+    "force at each (the denominator of the hazard of agreement in the last week).",
     "deadline_in_force": "The deadline in force when the run ended: the original one, or the "
     "last extension's.",
     "days_before_deadline_in_force": "Days from the end of the run to the deadline in force then "

@@ -24,8 +24,10 @@ CITATION = re.compile(r"[A-Z][\w&,. -]+ \((19|20)\d\d\), \S")
 """How a citation starts: authors, (year), then the title or journal."""
 
 
-def scenario_with(tmp_path, us_strategy=None, korea_strategy=None, us_acceptance=None):
-    """The baseline with the given strategy or acceptance blocks."""
+def scenario_with(
+    tmp_path, us_strategy=None, korea_strategy=None, us_acceptance=None, base=BASELINE
+):
+    """The baseline (or ``base``) with the given strategy or acceptance blocks."""
     us, korea = {}, {}
     if us_strategy:
         us["strategy"] = us_strategy
@@ -33,7 +35,7 @@ def scenario_with(tmp_path, us_strategy=None, korea_strategy=None, us_acceptance
         korea["strategy"] = korea_strategy
     if us_acceptance:
         us["acceptance"] = us_acceptance
-    data = {"extends": str(BASELINE), "negotiators": {"us": us, "korea": korea}}
+    data = {"extends": str(base), "negotiators": {"us": us, "korea": korea}}
     path = tmp_path / "variant.yaml"
     path.write_text(yaml.safe_dump(data))
     return load_scenario(path).scenario

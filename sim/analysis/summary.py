@@ -77,6 +77,7 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
             for party in scenario.negotiators
         },
         **_timing(among_deals, runs),
+        "agreement_hazard": _hazard(column, agreed, names, scenario),
         "events": {
             name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
             for name in names
@@ -117,6 +118,36 @@ def _timing(among_deals: Callable[[str], pd.Series], runs: int) -> dict[str, Any
             ),
             "reference": "Roth, Murnighan & Schoumaker (1988), Am. Econ. Rev. 78: 806-823",
         },
+    }
+
+
+def _hazard(column, agreed: np.ndarray, names, scenario: Scenario) -> dict[str, float | None]:
+    """Deals per day of talks, in the last week before the deadline in force and before it.
+
+    Each meeting stands for the days to the next one; a ratio above 1 is a deadline effect.
+    """
+    if "meetings_in_last_week" not in names:  # tables of older versions
+        return {}
+    late_meetings = column("meetings_in_last_week").to_numpy()
+    meetings = column("end_round").to_numpy() + 1
+    drawn = "drawn.calendar.meeting_interval_days"
+    interval = (
+        column(drawn).to_numpy() if drawn in names else scenario.calendar.meeting_interval_days
+    )
+    late = agreed & (column("days_before_deadline_in_force").to_numpy() < 7)
+
+    def per_day(deals: np.ndarray, held: np.ndarray) -> float | None:
+        days = float(np.sum(held * interval))
+        return float(deals.sum()) / days if days > 0 else None
+
+    last_week, before = (
+        per_day(late, late_meetings),
+        per_day(agreed & ~late, meetings - late_meetings),
+    )
+    return {
+        "per_day_in_last_week_before_deadline_in_force": last_week,
+        "per_day_before_that": before,
+        "ratio": last_week / before if last_week is not None and before else None,
     }
 
 

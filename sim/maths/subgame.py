@@ -218,12 +218,19 @@ def _round(
 ):
     """The proposer's and the responder's values of a round in which the proposer offers.
 
-    The responder gets what rejecting is worth to it; the proposer keeps the most the frontier
+    The responder gets what rejecting is worth to it, and at least the present value of no deal
+    a round later; the proposer keeps the most the frontier
     then allows, or, if it would rather see its offer refused, what follows a refusal (no deal
     if the responder then takes its outside option).
     """
+    # The responder never takes less than rejecting for no deal a round later is worth (as the
+    # acceptance rules have it), even where the end is further off.
     responder_rejects = rejection_value(
-        responder_after, responder.discount, breakdown, responder_d, responder.exit_value
+        np.maximum(responder_after, responder_d),
+        responder.discount,
+        breakdown,
+        responder_d,
+        responder.exit_value,
     )
     responder_on = rejection_value(
         responder_after, responder.discount, breakdown, responder_d, -np.inf

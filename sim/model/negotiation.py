@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 
 from sim.columns import Ending
-from sim.maths.calendar import last_round
+from sim.maths.calendar import last_round, round_day
 from sim.model.agents import Negotiator
 from sim.model.events import EventSchedule
 from sim.model.outcomes import frontier, outcome_columns
@@ -14,6 +14,9 @@ from sim.model.parameters import Parameters
 from sim.model.third_parties import Legislature, Retaliator
 from sim.scenario.schema import Retaliation, Scenario
 from sim.seeds import as_seed, stream
+
+LAST_WEEK = 7
+"""Days before a deadline that count as its last week."""
 
 
 class NegotiationModel(mesa.Model):
@@ -118,6 +121,8 @@ class NegotiationModel(mesa.Model):
         """Counts changes of the game during the talks (extensions, summits, shocks)."""
         self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
         self.end_round = np.full(runs, -1, dtype=np.int64)
+        self.meetings_in_last_week = np.zeros(runs, dtype=np.int64)
+        """Meetings held less than a week before the deadline in force, per run."""
         self.outcome = self.no_deal.copy()
         self.proposer_of_deal = np.full(runs, -1, dtype=np.int8)
         self.walked_away = np.full(runs, -1, dtype=np.int8)
@@ -166,6 +171,8 @@ class NegotiationModel(mesa.Model):
         """One round in every active run: offer, answer, then breakdown and deadline checks."""
         t = self.round
         active = self.active
+        days_left = self.days_in_force - round_day(t, self.interval)
+        self.meetings_in_last_week += active & (days_left < LAST_WEEK)
         self.events.apply(t, active)
         first_proposes = self.first_proposes(t)
         sides = list(zip(self.negotiators, (first_proposes, ~first_proposes), strict=True))

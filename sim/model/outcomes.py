@@ -32,6 +32,7 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
         "rounds_before_deadline": model.deadline_round - model.end_round,
         "extended": model.extended,
         "extensions": model.extensions,
+        "meetings_in_last_week": model.meetings_in_last_week,
         **deadline_in_force_columns(model, end_day),
         "deal_proposed_by": np.where(
             agreed,

@@ -199,7 +199,8 @@ class Protocol(_Strict):
     """With random recognition: the chance that ``first_proposer`` proposes in a round."""
     recognition_persistence: Probability = 0.0
     """With random recognition: the chance that the proposer of a round keeps the initiative in
-    the next (otherwise it is drawn afresh with ``first_proposer_probability``)."""
+    the next (otherwise it is drawn afresh with ``first_proposer_probability``): durable
+    bargaining power (Simsek & Yildiz 2016)."""
     breakdown_per_day: Probability = 0.0
     """Hazard per day that talks collapse for good after a rejected offer (no deal)."""
     discount_per_day: Number(gt=0, le=1) = 1.0
@@ -330,7 +331,7 @@ def schema_fields(location: list[str] | tuple[str, ...]) -> set[str]:
 
     Examples:
         >>> sorted(schema_fields(["calendar", "extension"]))
-        ['days', 'probability']
+        ['days', 'probability', 'times']
         >>> schema_fields(["issues"])  # issue names are the scenario's own
         set()
     """

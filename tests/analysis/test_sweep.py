@@ -44,6 +44,11 @@ def test_a_variant_changes_the_resolved_data_of_a_variant_file(resolved):
     assert hardline["negotiators"]["us"]["strategy"]["beta"]["dist"] == "uniform"  # untouched
     scenario = build_variant(resolved, {"negotiators.us.outside_option": 0.1})  # a default field
     assert scenario.negotiators["us"].outside_option == 0.1
+    belief = "negotiators.us.beliefs.extension.probability"  # a block the file leaves out
+    assert (
+        build_variant(resolved, {belief: 0.3}).negotiators["us"].beliefs.extension.probability
+        == 0.3
+    )
     changed = set_path(resolved, "negotiators.us.strategy.beta.high", 0.5)
     assert changed["negotiators"]["us"]["strategy"]["beta"] == {
         "dist": "uniform",

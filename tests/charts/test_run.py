@@ -22,7 +22,7 @@ from sim.charts import (
     plot_utilities,
 )
 from sim.charts.figures import figure_and_axes, save_figures
-from sim.charts.run import ENDING_LABELS, endings_table, timing_table
+from sim.charts.run import ENDING_LABELS, TIMING_ORDER, endings_table, timing_table
 from sim.columns import ENDINGS
 from sim.scenario.loading import load_scenario
 from tests.conftest import BASELINE, SCENARIOS
@@ -33,10 +33,23 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def baseline_batch():
-    """The baseline: deals and breakdowns, no run reaches the deadline."""
-    scenario = load_scenario(BASELINE).scenario
+    """A firm deadline both sides value no deal less than: deals and breakdowns, no run reaches
+    the deadline."""
+    worth_less = -0.2
+    scenario = load_scenario(SCENARIOS / "firm_deadline.yaml").scenario.with_changes(
+        {f"negotiators.{party}.no_deal_adjustment": worth_less for party in ("us", "korea")}
+    )
     table = sim.run_batch(scenario, runs=RUNS, seed=1)
     assert not (table["ended_by"] == "deadline").any()
+    return scenario, table
+
+
+@pytest.fixture(scope="module")
+def extended_batch():
+    """The baseline: some deadlines are extended, once or twice, and deals made after."""
+    scenario = load_scenario(BASELINE).scenario
+    table = sim.run_batch(scenario, runs=RUNS, seed=1)
+    assert (table["agreed"] & table["extended"]).any()
     return scenario, table
 
 
@@ -44,7 +57,7 @@ def baseline_batch():
 def hardline_batch():
     """Both sides value no deal more: deals, breakdowns and runs that end at the deadline."""
     worth_more = {"dist": "uniform", "low": 0, "high": 0.45}
-    scenario = load_scenario(BASELINE).scenario.with_changes(
+    scenario = load_scenario(SCENARIOS / "firm_deadline.yaml").scenario.with_changes(
         {f"negotiators.{party}.no_deal_adjustment": worth_more for party in ("us", "korea")}
     )
     table = sim.run_batch(scenario, runs=RUNS, seed=1)
@@ -72,6 +85,16 @@ def legend_texts(ax):
 def occurring(table):
     """The endings that occur in ``table``, in the order of ``ENDINGS``."""
     return [ending for ending in ENDINGS if (table["ended_by"] == ending).any()]
+
+
+def timing_bars(table):
+    """The bars of the timing chart that ``table`` has, bottom up: deals during an extension
+    apart from the others."""
+    in_extension = table["agreed"] & table["extended"]
+    present = set(occurring(table[~in_extension])) | (
+        {"agreement_in_extension"} if in_extension.any() else set()
+    )
+    return [bar for bar in TIMING_ORDER if bar in present]
 
 
 def fresh_axes():
@@ -201,14 +224,19 @@ def test_timing_table_counts_every_run_once(batch, request):
     assert timing["percent"].sum() == pytest.approx(100)
     assert (timing["runs"] > 0).all()
     assert not timing.duplicated(["day", "ended_by"]).any()
-    assert set(timing["ended_by"]) == set(occurring(table))
+    assert set(timing["ended_by"]) == set(timing_bars(table))
     days = (table["end_date"] - pd.Timestamp(scenario.calendar.start)).dt.days
     assert sorted(timing["day"].unique()) == sorted(days.unique())
     assert (timing["day"] >= 0).all()
     # a run ends at a meeting: whole weeks after the start for these scenarios
     assert (timing["day"] % scenario.calendar.meeting_interval_days == 0).all()
     by_ending = timing.groupby("ended_by", observed=True)["runs"].sum()
-    assert by_ending.to_dict() == table["ended_by"].value_counts().loc[by_ending.index].to_dict()
+    bars = (
+        table["ended_by"]
+        .astype(str)
+        .mask(table["agreed"] & table["extended"], "agreement_in_extension")
+    )
+    assert by_ending.to_dict() == bars.value_counts().loc[by_ending.index].to_dict()
 
 
 def test_plot_agreement_timing_stacks_the_endings_and_marks_the_deadline(hardline_batch):
@@ -219,7 +247,7 @@ def test_plot_agreement_timing_stacks_the_endings_and_marks_the_deadline(hardlin
     assert ax.get_title() == f"{scenario.name}: when the talks ended"
     assert ax.get_xlabel() == "meeting date"
     assert ax.get_ylabel() == "% of runs ending at this meeting"
-    endings = occurring(table)
+    endings = timing_bars(table)
     days = timing_table(table, scenario)["day"].nunique()
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert [bar.get_label() for bar in bars] == [ENDING_LABELS[e] for e in endings]
@@ -232,12 +260,30 @@ def test_plot_agreement_timing_stacks_the_endings_and_marks_the_deadline(hardlin
     assert deadline.get_linestyle() == "--"
     labels = legend_texts(ax)
     assert sorted(labels) == sorted(
-        ["deadline (before extension)", "deal", "no deal at deadline", "breakdown"]
+        ["original deadline", "deal", "no deal at deadline", "breakdown"]
     )
     # days on the axis read as calendar dates
     formatter = ax.xaxis.get_major_formatter()
     assert formatter(0, 0) == scenario.calendar.start.strftime("%d %b")
     assert formatter(deadline_day, 0) == scenario.calendar.deadline.strftime("%d %b")
+
+
+def test_plot_agreement_timing_marks_the_extended_deadlines_and_the_deals_made_before_them(
+    extended_batch,
+):
+    scenario, table = extended_batch
+    (ax,) = plot_agreement_timing(table, scenario).axes
+    labels = legend_texts(ax)
+    assert "deal during an extension" in labels
+    assert "extended deadline (% of runs ending under it)" in labels
+    in_extension = next(c for c in ax.containers if c.get_label() == "deal during an extension")
+    start = pd.Timestamp(scenario.calendar.start)
+    extended_deals = table[table["agreed"] & table["extended"]]
+    share = 100 * len(extended_deals) / len(table)
+    assert sum(patch.get_height() for patch in in_extension) == pytest.approx(share)
+    deadlines = {line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == ":"}
+    extended_runs = table.loc[table["extended"], "deadline_in_force"]
+    assert deadlines <= set((extended_runs - start).dt.days)
 
 
 def test_plot_agreement_timing_leaves_out_endings_that_do_not_occur(baseline_batch):
@@ -248,7 +294,7 @@ def test_plot_agreement_timing_leaves_out_endings_that_do_not_occur(baseline_bat
     labels = legend_texts(ax)
     assert "no deal at deadline" not in labels
     assert "deal not ratified" not in labels
-    assert sorted(labels) == sorted(["deadline (before extension)", "deal", "breakdown"])
+    assert sorted(labels) == sorted(["original deadline", "deal", "breakdown"])
     days = timing_table(table, scenario)["day"].nunique()
     assert len(ax.patches) == days * 2
     assert sum(patch.get_height() for patch in ax.patches) == pytest.approx(100)
@@ -259,7 +305,7 @@ def test_plot_agreement_timing_stacks_bars_in_the_order_of_endings(ratification_
     figure = plot_agreement_timing(table, scenario)
     (ax,) = figure.axes
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert [bar.get_label() for bar in bars] == [ENDING_LABELS[e] for e in occurring(table)]
+    assert [bar.get_label() for bar in bars] == [ENDING_LABELS[e] for e in timing_bars(table)]
     assert "deal not ratified" in legend_texts(ax)
     # each ending's bars sit on top of the ones before it
     for lower, upper in itertools.pairwise(bars):

@@ -143,4 +143,4 @@ def test_drawn_parameters_are_recorded_and_within_their_distributions(baseline_t
     beta = table["drawn.negotiators.us.strategy.beta"]
     assert beta.between(0.3, 0.9).all()
     assert beta.std() > 0.1
-    assert np.isin(table["drawn.calendar.extension.days"], [21, 24, 28]).all()
+    assert np.isin(table["drawn.calendar.extension.days"], [21, 30, 60, 90]).all()

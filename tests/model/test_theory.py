@@ -98,3 +98,13 @@ def test_a_stochastic_deadline_removes_the_deadline_effect(tmp_path):
     assert table["agreed"].all()
     assert (table["end_round"] == 0).all()
     assert table["issue.share"].between(0.45, 0.55).all()
+
+
+def test_optimists_agree_at_once_when_bargaining_power_is_already_durable(tmp_path):
+    # Simsek & Yildiz (2016): optimism delays agreement only while bargaining power is expected
+    # to become more durable. With a proposer that keeps the initiative (persistence 0.99), the
+    # final offer adds little durability, and the optimists of the firm-deadline case agree in
+    # the first round.
+    table = run_theory("optimism_durable_power", tmp_path)
+    assert table["agreed"].all()
+    assert (table["end_round"] == 0).all()

@@ -7,6 +7,7 @@ import pytest
 
 from sim.maths.offers import cheapest_first_shares
 from sim.players.strategies import Equilibrium, Logrolling, StrategyView, TitForTat
+from tests.conftest import SCENARIOS
 from tests.contracts import StrategyContract, play, scenario_with
 
 
@@ -59,10 +60,12 @@ class TestLogrolling(StrategyContract):
         assert shares == pytest.approx(np.array([[0.0, 1.0]]))
 
     def test_logrolling_players_reach_better_joint_outcomes(self, tmp_path):
-        plain = play(scenario_with(tmp_path), runs=2_000)[0]
+        # With all three issues on the table there is something to trade.
+        base = SCENARIOS / "troops_on_the_table.yaml"
+        plain = play(scenario_with(tmp_path, base=base), runs=2_000)[0]
         spec = {"name": "logrolling", "beta": 1.0}
         logrolling = play(
-            scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec), runs=2_000
+            scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec, base=base), runs=2_000
         )[0]
         joint = lambda table: (table["utility.us"] + table["utility.korea"])[table["agreed"]].mean()  # noqa: E731
         assert joint(logrolling) > joint(plain)
@@ -74,7 +77,10 @@ class TestEquilibrium(StrategyContract):
     offers_below_reservation = True
 
     def test_two_equilibrium_players_agree_at_once_on_the_frontier(self, tmp_path):
+        # Complete information includes the deadline: both know there is no extension (each
+        # solves the game it believes in, so beliefs that differ can delay agreement).
         spec = {"name": "equilibrium"}
-        runs = play(scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec))[0]
+        base = SCENARIOS / "firm_deadline.yaml"
+        runs = play(scenario_with(tmp_path, us_strategy=spec, korea_strategy=spec, base=base))[0]
         assert runs["agreed"].mean() > 0.95
         assert (runs.loc[runs["agreed"], "end_round"] == 0).all()

@@ -36,7 +36,8 @@ class Equilibrium(Strategy):
     uncertain; when an extension comes (or a summit or shock changes the game) it solves again.
     With random recognition it plays by its own belief about its chance to propose, and knows
     the opponent's: optimistic beliefs (summing to more than 1) delay agreement to a nearby firm
-    deadline (Yildiz 2004).
+    deadline (Yildiz 2004), unless bargaining power is already durable, a proposer keeping the
+    initiative from round to round (Simsek & Yildiz 2016).
 
     Names:
         - Alternating offers: Ståhl (1972), Bargaining Theory; Rubinstein (1982), "Perfect
@@ -48,6 +49,8 @@ class Equilibrium(Strategy):
         - Optimism about recognition: Yildiz (2003), "Bargaining without a common prior: an
           immediate agreement theorem", Econometrica 71: 793-811; Yildiz (2004), "Optimism,
           deadline effect, and stochastic deadlines", MIT working paper 04-36.
+        - Durable bargaining power: Simsek & Yildiz (2016), "Durability, deadline, and election
+          effects in bargaining", NBER working paper 22284.
 
     """
 
