@@ -15,6 +15,20 @@ from sim.maths.subgame import Terms, rejection_value
 
 
 @dataclass(frozen=True)
+class Posture:
+    """A side's public posture in reputational bargaining, one entry per run (or scalars).
+
+    Attributes:
+        demand: The share of its room, from its reservation to its best value, that it demands.
+        obstinate_probability: The common prior that it is an obstinate type, which never
+            accepts less than its demand.
+    """
+
+    demand: np.ndarray | float
+    obstinate_probability: np.ndarray | float
+
+
+@dataclass(frozen=True)
 class GameView:
     """The game as a player with complete information sees it, one row per run.
 
@@ -32,6 +46,8 @@ class GameView:
         breakdown: Probability per round that the talks break down after a rejection.
         last_round: Index of the last round before the deadline in force, shape ``(N,)``.
         recognition: The probability that this side proposes in round ``t``.
+        opponent_posture: The opponent's public demand and prior of obstinacy, if it bargains
+            by reputation (``None`` otherwise).
     """
 
     version: int
@@ -42,6 +58,7 @@ class GameView:
     breakdown: np.ndarray | float
     last_round: np.ndarray
     recognition: Callable[[int], np.ndarray | float]
+    opponent_posture: Posture | None = None
 
 
 @dataclass(frozen=True)
