@@ -44,6 +44,15 @@ COLUMNS: dict[str, str] = {
     "rounds_before_deadline": "Meetings from the end of the run to the last meeting before the "
     "original deadline (0 = the deadline meeting; negative = during an extension).",
     "extended": "True if the deadline was extended in this run.",
+    "extensions": "How many times the deadline was extended in this run (0 when it was not).",
+    "deadline_in_force": "The deadline in force when the run ended: the original one, or the "
+    "last extension's.",
+    "days_before_deadline_in_force": "Days from the end of the run to the deadline in force then "
+    "(0 or more).",
+    "time_to_deadline_elapsed": "Share of the time to the deadline in force that had passed when "
+    "the run ended, counted from the start of the talks, or, during an extension, from the "
+    "deadline it replaced (1 = at the deadline); the deadline effect is the share of deals above "
+    "0.9.",
     "deal_proposed_by": "The negotiator whose offer was accepted; missing when there was no deal.",
     "issue.<issue>": "Final value of the issue, in the issue's unit: the agreed value, or the "
     "issue's no-deal value when there was no deal.",

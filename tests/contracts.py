@@ -104,8 +104,12 @@ class StrategyContract:
             runs, rounds = play(scenario)
             reservation = runs.set_index("run")
             discount = scenario.protocol.discount_per_day if self.offers_below_reservation else 1
+            shocks = [c for c in runs if c.startswith("event.") and runs[c].dtype.kind == "i"]
             for party in scenario.negotiators:
                 own = rounds[rounds["proposer"] == party]
+                # A shock changes the reservation; the table holds the one after the last shock.
+                struck = reservation.loc[own["run"], shocks].to_numpy()
+                own = own[((struck < 0) | (struck <= own[["round"]].to_numpy())).all(axis=1)]
                 floor = discount * reservation.loc[own["run"], f"reservation.{party}"].to_numpy()
                 assert (own[f"utility.{party}"].to_numpy() >= floor - 1e-9).all()
 

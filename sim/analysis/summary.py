@@ -76,7 +76,7 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
             }
             for party in scenario.negotiators
         },
-        **_timing(among_deals),
+        **_timing(among_deals, runs),
         "events": {
             name.split(".", 1)[1] if name.startswith("event.") else name: _event_share(column(name))
             for name in names
@@ -85,11 +85,23 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
     }
 
 
-def _timing(among_deals: Callable[[str], pd.Series]) -> dict[str, Any]:
-    """When deals came: quantiles of their timing and the deadline effect."""
+def _timing(among_deals: Callable[[str], pd.Series], runs: int) -> dict[str, Any]:
+    """When deals came: their timing, their paths through the deadlines, the deadline effect.
+
+    The deadline effect is measured on time to the deadline in force (original or extended).
+    """
     rounds_before = among_deals("rounds_before_deadline")
     end_rounds = among_deals("end_round")
+    extended = among_deals("extended")
+    share = (lambda deals: float(deals.sum()) / runs) if runs else (lambda deals: None)
     return {
+        "paths": {
+            "deal_before_original_deadline": share(~extended),
+            "deal_during_extension": share(extended),
+            "deal_in_last_week_before_deadline_in_force": share(
+                among_deals("days_before_deadline_in_force") < 7
+            ),
+        },
         "time_to_deal": {
             "rounds": _quantiles(end_rounds),
             "days_before_deadline": _quantiles(among_deals("days_before_deadline")),
@@ -97,6 +109,9 @@ def _timing(among_deals: Callable[[str], pd.Series]) -> dict[str, Any]:
             "share_in_extension": _mean(rounds_before < 0),
         },
         "deadline_effect": {
+            "share_of_deals_in_last_10_percent_of_time": _mean(
+                among_deals("time_to_deadline_elapsed") >= 0.9
+            ),
             "share_of_deals_in_last_10_percent_of_rounds": _mean(
                 end_rounds >= 0.9 * (end_rounds + rounds_before)
             ),

@@ -23,6 +23,7 @@ from sim.scenario.schema import Scenario
 
 ENDING_COLOURS = {
     "agreement": "#2a9d8f",
+    "agreement_in_extension": "#76c7bd",
     "deadline": "#e76f51",
     "breakdown": "#8d99ae",
     "not_ratified": "#e9c46a",
@@ -30,6 +31,7 @@ ENDING_COLOURS = {
 }
 ENDING_LABELS = {
     "agreement": "deal",
+    "agreement_in_extension": "deal during an extension",
     "deadline": "no deal at deadline",
     "breakdown": "breakdown",
     "not_ratified": "deal not ratified",
@@ -85,11 +87,21 @@ def plot_issue_outcomes(table: pd.DataFrame, scenario: Scenario, axes=None) -> F
     return figure
 
 
+TIMING_ORDER = ["agreement", "agreement_in_extension", *ENDINGS[1:]]
+"""Bars of the timing chart, bottom up: deals before any extension, deals during one, the rest."""
+
+
 def timing_table(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Share of runs ending at each meeting day, by ending (tidy: day, ended_by, percent)."""
+    """Share of runs ending at each meeting day, by ending (tidy: day, ended_by, percent).
+
+    Deals made during an extension count as ``agreement_in_extension``.
+    """
     days = (table["end_date"] - pd.Timestamp(scenario.calendar.start)).dt.days
+    ended_by = table["ended_by"].astype(str)
+    if "extended" in table:
+        ended_by = ended_by.mask(table["agreed"] & table["extended"], "agreement_in_extension")
     counts = (
-        pd.DataFrame({"day": days, "ended_by": table["ended_by"]})
+        pd.DataFrame({"day": days, "ended_by": ended_by})
         .groupby(["day", "ended_by"], observed=True)
         .size()
         .rename("runs")
@@ -100,11 +112,11 @@ def timing_table(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
-    """When runs ended, against the calendar, with the deadline marked."""
+    """When runs ended, against the calendar, with the original and the extended deadlines."""
     figure, ax = figure_and_axes(ax, size=(8, 4.5))
     data = timing_table(table, scenario)
     pivot = data.pivot_table(index="day", columns="ended_by", values="percent", observed=True)
-    pivot = pivot.reindex(columns=[e for e in ENDINGS if e in pivot.columns]).fillna(0)
+    pivot = pivot.reindex(columns=[e for e in TIMING_ORDER if e in pivot.columns]).fillna(0)
     bottom = np.zeros(len(pivot))
     for ending in pivot.columns:
         ax.bar(
@@ -118,7 +130,19 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
         bottom += pivot[ending].to_numpy()
     start = scenario.calendar.start
     deadline_day = (scenario.calendar.deadline - start).days
-    ax.axvline(deadline_day, color="black", linestyle="--", label="deadline (before extension)")
+    ax.axvline(deadline_day, color="black", linestyle="--", label="original deadline")
+    for index, (day, share) in enumerate(extended_deadlines(table, scenario).items()):
+        label = "extended deadline (% of runs ending under it)" if index == 0 else None
+        ax.axvline(day, color="grey", linestyle=":", linewidth=1, label=label)
+        ax.annotate(
+            f"{share:.0%}",
+            (day, 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=7,
+            ha="center",
+            va="bottom",
+            color="grey",
+        )
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda day, _: (start + dt.timedelta(days=int(day))).strftime("%d %b"))
     )
@@ -129,6 +153,18 @@ def plot_agreement_timing(table: pd.DataFrame, scenario: Scenario, ax=None) -> F
     )
     legend_outside(ax)
     return figure
+
+
+def extended_deadlines(table: pd.DataFrame, scenario: Scenario, most: int = 6) -> pd.Series:
+    """The extended deadlines runs ended under, as days from the start: share of runs each.
+
+    Only the ``most`` most frequent, so that a drawn extension length does not fill the chart.
+    """
+    if "deadline_in_force" not in table:
+        return pd.Series(dtype=float)
+    extended = table.loc[table["extended"], "deadline_in_force"]
+    days = (extended - pd.Timestamp(scenario.calendar.start)).dt.days
+    return (days.value_counts() / len(table)).nlargest(most).sort_index()
 
 
 def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:

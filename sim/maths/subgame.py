@@ -96,18 +96,32 @@ def spe_values(
     own: Terms,
     other: Terms,
     breakdown,
-    last_round: np.ndarray,
+    ends: np.ndarray,
     recognition: Callable[[int], np.ndarray | float],
     start_round: int = 0,
+    extension_chance=0.0,
+    other_recognition: Callable[[int], np.ndarray | float] | None = None,
+    persistence=0.0,
 ) -> Equilibrium:
-    """One side's subgame-perfect values in each round, by backward induction from the deadline.
+    """One side's subgame-perfect values in each round, by backward induction from the end.
 
-    In round ``t`` one side is recognised to propose (``recognition(t)`` is the probability that
-    it is this side: 1 or 0 in alternating offers, as in Ståhl 1972 and Rubinstein 1982; a
-    probability in random-proposer protocols, as in Baron & Ferejohn 1989). The proposer offers
-    the responder what rejecting is worth to it (:func:`rejection_value`) and keeps the most the
-    frontier then allows, unless its offer being rejected is worth more to it. After the last
-    round the talks end without a deal: each side's value there is its disagreement value.
+    In round ``t`` one side is recognised to propose: in turn (``recognition(t)`` is 1 or 0, as in
+    Ståhl 1972 and Rubinstein 1982) or at random (a probability, as in Baron & Ferejohn 1989).
+    The proposer offers the responder what rejecting is worth to it (:func:`rejection_value`) and
+    keeps the most the frontier then allows, unless its offer being refused is worth more to it.
+
+    The end may be uncertain: the talks end after the round ``ends[0]`` (the deadline in force)
+    unless the deadline is extended, with ``extension_chance``, to ``ends[1]``, and so on; after
+    the last row of ``ends`` they surely end. Each side's value after the end is its disagreement
+    value.
+
+    Beliefs may differ (Yildiz 2003, 2004): ``recognition(t)`` is the chance this side believes it
+    has to propose in round ``t`` and ``other_recognition(t)`` the chance the other side believes
+    it has (by default ``1 - recognition(t)``, a common prior); each side knows the other's
+    belief, and a proposer offers the responder what the responder thinks rejecting is worth.
+    When the two beliefs sum to more than 1 and the deadline is near, agreement is delayed to the
+    deadline. With ``persistence``, the proposer of a round keeps the initiative in the next with
+    that chance (else it is drawn afresh), so that both sides can foresee who proposes next.
 
     Args:
         frontier: Vertices ``(u_own, u_other)``, shape ``(N, M, 2)`` (see
@@ -115,48 +129,106 @@ def spe_values(
         own: This side's terms.
         other: The other side's terms.
         breakdown: Probability per round that the talks break down after a rejection.
-        last_round: Index of the last round of each run, shape ``(N,)``.
-        recognition: Probability that this side proposes in round ``t``, per run or scalar.
+        ends: The rounds after which the talks may end, shape ``(E, N)`` (or ``(N,)`` for a
+            firm deadline), non-decreasing down the rows.
+        recognition: Chance this side believes it proposes in round ``t``, per run or scalar.
         start_round: First round to compute (earlier rows hold the disagreement values).
+        extension_chance: Chance that the talks go on past each end but the last.
+        other_recognition: Chance the other side believes it proposes in round ``t``.
+        persistence: Chance that a round's proposer also proposes in the next.
 
     Returns:
-        The values by round, with ``max(last_round) + 2`` rows: the row after a run's last
-        round holds its disagreement values.
+        The values by round, with ``max(ends) + 2`` rows: rows after a run's last possible round
+        hold its disagreement values. ``expected[t]`` is this side's value of round ``t`` when
+        the other side proposed in round ``t - 1`` (as a responder sees the next round).
     """
     runs = frontier.shape[0]
     own_u, other_u = frontier[..., 0], frontier[..., 1]
+    ends = np.atleast_2d(ends)
+    final = ends[-1]
     own_d = np.broadcast_to(np.asarray(own.disagreement, float), (runs,))
     other_d = np.broadcast_to(np.asarray(other.disagreement, float), (runs,))
-    rows = int(last_round.max()) + 2
+    chance_on = np.broadcast_to(np.asarray(extension_chance, float), (runs,))
+    if other_recognition is None:
+        other_recognition = _complement(recognition)
+    rows = int(final.max()) + 2
     proposing, responding, expected = (np.tile(own_d, (rows, 1)) for _ in range(3))
-    own_next, other_next = own_d.copy(), other_d.copy()
+    # Values at round t + 1: own's when it proposes (a) or responds (b); the other's likewise.
+    own_a, own_b, other_a, other_b = own_d.copy(), own_d.copy(), other_d.copy(), other_d.copy()
     for t in range(rows - 2, start_round - 1, -1):
-        live = t <= last_round
-        own_next = np.where(t == last_round, own_d, own_next)
-        other_next = np.where(t == last_round, other_d, other_next)
-        own_reject = rejection_value(own_next, own.discount, breakdown, own_d, own.exit_value)
-        other_reject = rejection_value(
-            other_next, other.discount, breakdown, other_d, other.exit_value
+        live = t <= final
+        mine = _chances(recognition(t + 1), persistence, runs)
+        theirs = _chances(other_recognition(t + 1), persistence, runs)
+        # Continuation values after round t, by who proposed in t: (own proposed, other did).
+        own_after = [mine[k] * own_a + (1.0 - mine[k]) * own_b for k in (0, 1)]
+        other_after = [theirs[1 - k] * other_a + (1.0 - theirs[1 - k]) * other_b for k in (0, 1)]
+        at_end = (t == ends[:-1]).any(axis=0) & (t < final)
+        own_after = [
+            np.where(at_end, chance_on * v + (1 - chance_on) * own_d, v) for v in own_after
+        ]
+        other_after = [
+            np.where(at_end, chance_on * v + (1 - chance_on) * other_d, v) for v in other_after
+        ]
+        own_propose, other_respond = _round(
+            own_u, other_u, own_after[0], other_after[0], own, other, own_d, other_d, breakdown
         )
-        own_on = rejection_value(own_next, own.discount, breakdown, own_d, -np.inf)
-        other_on = rejection_value(other_next, other.discount, breakdown, other_d, -np.inf)
-        # As proposer: the responder takes what rejecting is worth; if the proposer would
-        # rather see its offer refused, it gets what follows a refusal (no deal if the
-        # responder then exits).
-        demand = best_given(own_u, other_u, other_reject)
-        own_refused = np.where(other_reject > other_on, own_d, own_on)
-        own_proposing = np.maximum(demand, own_refused)
-        other_demand = best_given(other_u[:, ::-1], own_u[:, ::-1], own_reject)
-        other_refused = np.where(own_reject > own_on, other_d, other_on)
-        own_responding = own_reject
-        other_responding = other_reject
-        other_proposing = np.maximum(other_demand, other_refused)
-        chance = np.broadcast_to(np.asarray(recognition(t), float), (runs,))
-        own_value = chance * own_proposing + (1.0 - chance) * own_responding
-        other_value = chance * other_responding + (1.0 - chance) * other_proposing
-        proposing[t] = np.where(live, own_proposing, own_d)
-        responding[t] = np.where(live, own_responding, own_d)
-        expected[t] = np.where(live, own_value, own_d)
-        own_next = np.where(live, own_value, own_next)
-        other_next = np.where(live, other_value, other_next)
+        other_propose, own_respond = _round(
+            other_u[:, ::-1],
+            own_u[:, ::-1],
+            other_after[1],
+            own_after[1],
+            other,
+            own,
+            other_d,
+            own_d,
+            breakdown,
+        )
+        now = _chances(recognition(t), persistence, runs)[1]
+        proposing[t] = np.where(live, own_propose, own_d)
+        responding[t] = np.where(live, own_respond, own_d)
+        expected[t] = np.where(live, now * own_propose + (1.0 - now) * own_respond, own_d)
+        own_a, own_b = proposing[t], responding[t]
+        other_a = np.where(live, other_propose, other_d)
+        other_b = np.where(live, other_respond, other_d)
     return Equilibrium(proposing, responding, expected)
+
+
+def _complement(recognition: Callable[[int], np.ndarray | float]):
+    """The other side's chance to propose under a common prior."""
+    return lambda t: 1.0 - np.asarray(recognition(t), dtype=float)
+
+
+def _chances(belief, persistence, runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """A side's chance to propose in a round after it proposed, and after the other did."""
+    belief = np.broadcast_to(np.asarray(belief, dtype=float), (runs,))
+    drawn = (1.0 - persistence) * belief
+    return persistence + drawn, drawn
+
+
+def _round(
+    proposer_u,
+    responder_u,
+    proposer_after,
+    responder_after,
+    proposer: Terms,
+    responder: Terms,
+    proposer_d,
+    responder_d,
+    breakdown,
+):
+    """The proposer's and the responder's values of a round in which the proposer offers.
+
+    The responder gets what rejecting is worth to it; the proposer keeps the most the frontier
+    then allows, or, if it would rather see its offer refused, what follows a refusal (no deal
+    if the responder then takes its outside option).
+    """
+    responder_rejects = rejection_value(
+        responder_after, responder.discount, breakdown, responder_d, responder.exit_value
+    )
+    responder_on = rejection_value(
+        responder_after, responder.discount, breakdown, responder_d, -np.inf
+    )
+    proposer_on = rejection_value(proposer_after, proposer.discount, breakdown, proposer_d, -np.inf)
+    demand = best_given(proposer_u, responder_u, responder_rejects)
+    refused = np.where(responder_rejects > responder_on, proposer_d, proposer_on)
+    return np.maximum(demand, refused), responder_rejects

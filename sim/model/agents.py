@@ -5,7 +5,12 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.maths.calendar import time_fraction
+from sim.maths.calendar import (
+    deadline_rounds,
+    expected_extension_days,
+    last_round,
+    time_fraction,
+)
 from sim.maths.frontier import pareto_frontier_linear
 from sim.maths.offers import package, uniform_shares
 from sim.maths.subgame import Terms, rejection_value
@@ -85,6 +90,25 @@ class Negotiator(mesa.Agent):
         self.opponent_offers = np.zeros(parameters.runs)
         self.held = np.zeros(parameters.runs)
         """Share of its room it has conceded for good (at an extension or a summit)."""
+        beliefs = spec.beliefs
+        self.believed_extension = parameters.array(
+            f"{prefix}.beliefs.extension.probability"
+            if beliefs.extension.probability is not None
+            else "calendar.extension.probability"
+        )
+        """The chance it believes a deadline is extended (by default, the true chance)."""
+        self.believed_extension_days = parameters.array(
+            f"{prefix}.beliefs.extension.days"
+            if beliefs.extension.days is not None
+            else "calendar.extension.days"
+        )
+        self.believed_recognition = (
+            None
+            if beliefs.recognition is None
+            else parameters.array(f"{prefix}.beliefs.recognition")
+        )
+        """With random recognition, the chance it believes it has to propose (``None``: the
+        true chance)."""
         self.opponent: Negotiator | None = None
         self.win_sets: list = []
         """The legislatures whose win-set it respects (``Legislature``)."""
@@ -164,6 +188,44 @@ class Negotiator(mesa.Agent):
         """The most it may aim for now: its best value less the concessions held."""
         return self.best - self.held * (self.best - self.reservation)
 
+    # The horizon it believes in --------------------------------------------------------------
+
+    def planned_last_round(self) -> np.ndarray:
+        """The last round it plans to: the deadline in force plus the extension it expects.
+
+        Expected days of extension are its believed chance and length of each extension of the
+        chain still possible (``sim.maths.calendar.expected_extension_days``).
+        """
+        model = self.model
+        expected = expected_extension_days(
+            self.believed_extension, self.believed_extension_days, model.extensions_left
+        )
+        return last_round(model.days_in_force + expected, model.interval)
+
+    def elapsed(self, round_index: int) -> np.ndarray:
+        """Elapsed share of the horizon it plans to, from the start of the deadline in force."""
+        start = self.model.phase_start
+        return time_fraction(round_index - start, self.planned_last_round() - start)
+
+    def ends(self) -> np.ndarray:
+        """The rounds after which it believes the talks may end, shape ``(E, N)``."""
+        model = self.model
+        return deadline_rounds(
+            model.days_in_force,
+            model.interval,
+            self.believed_extension_days,
+            model.extensions_left,
+            model.extension_times,
+        )
+
+    def next_chance(self, round_index: int) -> np.ndarray:
+        """The chance it believes another round follows ``round_index``."""
+        model = self.model
+        ends = self.ends()
+        extendable = ends[min(1, len(ends) - 1)] > ends[0]
+        at_deadline = np.where(extendable, self.believed_extension, 0.0)
+        return np.where(round_index < model.last_round, 1.0, at_deadline)
+
     # Decisions ---------------------------------------------------------------------------------
 
     def view(self, round_index: int) -> StrategyView:
@@ -172,8 +234,8 @@ class Negotiator(mesa.Agent):
             moved = self.opponent_moved / self.opponent_offers[:, None]
         return StrategyView(
             round_index=round_index,
-            time_fraction=time_fraction(round_index, self.model.last_round),
-            best=self.best,
+            time_fraction=self.elapsed(round_index),
+            best=self.ceiling(),
             reservation=self.reservation,
             previous_target=self.value(self.own_offer),
             opponent_last=self.value(self.opponent_offer),
@@ -192,8 +254,11 @@ class Negotiator(mesa.Agent):
             opponent=opponent.terms(),
             opponent_weights=opponent.weights,
             breakdown=model.breakdown_per_round,
-            last_round=model.last_round,
+            ends=self.ends(),
+            extension_chance=self.believed_extension,
             recognition=self.recognition,
+            opponent_recognition=opponent.recognition,
+            persistence=model.persistence,
             opponent_posture=opponent.strategy.posture(),
         )
 
@@ -295,10 +360,11 @@ class Negotiator(mesa.Agent):
         """Where it accepts the offer on the table, and where, rejecting it, it walks away.
 
         It walks away to its outside option when that is worth more than going on (a round
-        later, at the risk of breakdown).
+        later, at the risk of breakdown; at a deadline, only if it is extended). Its last chance
+        to agree, when it takes any offer worth more than no deal, is the last round it
+        believes in.
         """
         model = self.model
-        last_round = round_index >= model.last_round
         next_view = self.view(round_index + 1)
         next_value = np.minimum(self.strategy.continuation(next_view), self.ceiling())
         context = OfferContext(
@@ -307,18 +373,19 @@ class Negotiator(mesa.Agent):
             reservation=self.reservation,
             disagreement=self.disagreement,
             exit_value=self.exit_value,
-            last_round=last_round,
-            time_fraction=time_fraction(round_index, model.last_round),
+            last_round=round_index >= self.planned_last_round(),
+            time_fraction=self.elapsed(round_index),
             discount=self.discount,
             breakdown=model.breakdown_per_round,
             best_offered=self.value(self.best_offer),
+            next_chance=self.next_chance(round_index),
         )
         accepts = self.acceptance.accepts(context)
         accepts &= context.offered_utility + TIE >= self.strategy.floor(self.view(round_index))
         for legislature in self.win_sets:
             accepts &= legislature.ratifies(offers)
         going_on = rejection_value(
-            np.where(last_round, self.disagreement, next_value),
+            context.next_value(next_value),
             self.discount,
             model.breakdown_per_round,
             self.disagreement,

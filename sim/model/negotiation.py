@@ -24,7 +24,9 @@ class NegotiationModel(mesa.Model):
     responder accepts, rejects, or rejects and walks away to its outside option. After a
     rejection the talks may break down (the per-day hazard over the days to the next meeting).
     When the last round before the deadline passes without agreement, the deadline is extended
-    with the scenario's probability (once); otherwise the issues' ``no_deal`` values apply.
+    with the scenario's probability (up to ``times`` times in a chain); otherwise the issues'
+    ``no_deal`` values apply. With random recognition the proposer may keep the initiative from
+    one round to the next (``recognition_persistence``).
     Runs that have ended are masked; the model stops when every run has ended.
 
     Args:
@@ -65,13 +67,21 @@ class NegotiationModel(mesa.Model):
         days_to_deadline = (calendar.deadline - calendar.start).days
         self.deadline_round = last_round(days_to_deadline, self.interval)
         self.last_round = self.deadline_round.copy()
-        extension_days = self.parameters.array("calendar.extension.days")
-        self.extension_rounds = (
-            last_round(days_to_deadline + extension_days, self.interval) - self.deadline_round
+        """Index of the last meeting before the deadline in force, per run."""
+        self.days_in_force = np.full(runs, float(days_to_deadline))
+        """Days from the start to the deadline in force, per run."""
+        self.extension_days = self.parameters.array("calendar.extension.days")
+        self.extension_times = calendar.extension.times
+        self.extension_granted = (
+            self.rng.random((runs, self.extension_times))
+            < (self.parameters.array("calendar.extension.probability")[:, None])
         )
-        self.extension_granted = self.rng.random(runs) < self.parameters.array(
-            "calendar.extension.probability"
-        )
+        """Whether each extension of the chain would be granted, drawn up front per run."""
+        self.extensions = np.zeros(runs, dtype=np.int64)
+        """Extensions granted so far, per run."""
+        self.phase_start = np.zeros(runs, dtype=np.int64)
+        """Round from which the clock of the deadline in force runs: 0, or the last round
+        before the deadline that the latest extension replaced."""
         hazard = self.parameters.array("protocol.breakdown_per_day")
         self.breakdown_per_round = -np.expm1(np.log1p(-np.minimum(hazard, 1.0)) * self.interval)
         """Chance that talks break down between two meetings: 1 - (1 - hazard) ** days."""
@@ -79,7 +89,10 @@ class NegotiationModel(mesa.Model):
         protocol = scenario.protocol
         self.random_recognition = protocol.recognition == "random"
         self.first_chance = self.parameters.array("protocol.first_proposer_probability")
+        self.persistence = self.parameters.array("protocol.recognition_persistence")
         self.recognition_stream = stream(seed, "protocol.recognition")
+        self.persistence_stream = stream(seed, "protocol.recognition_persistence")
+        self.first_proposed = np.ones(runs, dtype=bool)
 
         first = scenario.protocol.first_proposer
         order = [first, *(party for party in scenario.negotiators if party != first)]
@@ -88,8 +101,8 @@ class NegotiationModel(mesa.Model):
         ]
         first_side, second_side = self.negotiators
         first_side.opponent, second_side.opponent = second_side, first_side
-        first_side.recognition = self._recognition(first=True)
-        second_side.recognition = self._recognition(first=False)
+        first_side.recognition = self._recognition(first_side, first=True)
+        second_side.recognition = self._recognition(second_side, first=False)
         self.events = EventSchedule(self, self.parameters, seed)
         self.retaliators, self.legislatures = [], []
         for name, spec in scenario.third_parties.items():
@@ -107,7 +120,6 @@ class NegotiationModel(mesa.Model):
         """Counts changes of the game during the talks (extensions, summits, shocks)."""
         self.ending = np.full(runs, Ending.RUNNING, dtype=np.int8)
         self.end_round = np.full(runs, -1, dtype=np.int64)
-        self.extended = np.zeros(runs, dtype=bool)
         self.outcome = self.no_deal.copy()
         self.proposer_of_deal = np.full(runs, -1, dtype=np.int8)
         self.walked_away = np.full(runs, -1, dtype=np.int8)
@@ -118,18 +130,39 @@ class NegotiationModel(mesa.Model):
         """True for the runs still negotiating."""
         return self.ending == Ending.RUNNING
 
-    def _recognition(self, first: bool):
-        """The probability that a side proposes in round ``t``, as its equilibrium sees it."""
+    @property
+    def extended(self) -> np.ndarray:
+        """True in the runs whose deadline has been extended."""
+        return self.extensions > 0
+
+    @property
+    def extensions_left(self) -> np.ndarray:
+        """How many more extensions the chain allows, per run."""
+        return self.extension_times - self.extensions
+
+    def _recognition(self, negotiator: Negotiator, first: bool):
+        """The chance a side believes it has to propose in round ``t`` (its belief, if any)."""
         if self.random_recognition:
             chance = self.first_chance if first else 1.0 - self.first_chance
+            if negotiator.believed_recognition is not None:
+                chance = negotiator.believed_recognition
             return lambda t: chance
         return lambda t: float((t % 2 == 0) == first)
 
     def first_proposes(self, round_index: int) -> np.ndarray:
-        """True in the runs where the first proposer proposes in ``round_index``."""
-        if self.random_recognition:
-            return self.recognition_stream.random(self.runs) < self.first_chance
-        return np.full(self.runs, round_index % 2 == 0)
+        """True in the runs where the first proposer proposes in ``round_index``.
+
+        With random recognition the proposer is drawn each round; with persistence, the
+        proposer of the previous round keeps the initiative with that chance.
+        """
+        if not self.random_recognition:
+            return np.full(self.runs, round_index % 2 == 0)
+        first = self.recognition_stream.random(self.runs) < self.first_chance
+        if round_index > 0 and np.any(self.persistence > 0):
+            keeps = self.persistence_stream.random(self.runs) < self.persistence
+            first = np.where(keeps, self.first_proposed, first)
+        self.first_proposed = first
+        return first
 
     def step(self) -> None:
         """One round in every active run: offer, answer, then breakdown and deadline checks."""
@@ -167,18 +200,32 @@ class NegotiationModel(mesa.Model):
         self._end(broke, Ending.BREAKDOWN)
 
         at_deadline = self.active & (t >= self.last_round)
-        extend = at_deadline & self.extension_granted & ~self.extended & (self.extension_rounds > 0)
+        self._end(at_deadline & ~self._extend(at_deadline), Ending.DEADLINE)
+
+        self.round += 1
+        self.running = bool(self.active.any())
+
+    def _extend(self, at_deadline: np.ndarray) -> np.ndarray:
+        """Extend the deadline where the chain grants it; the runs extended.
+
+        Each side keeps the concession of its last offer and concedes from there over the new
+        horizon.
+        """
+        left = self.extensions_left > 0
+        step = np.minimum(self.extensions, self.extension_times - 1)
+        granted = left & self.extension_granted[np.arange(self.runs), step] if left.any() else left
+        later = last_round(self.days_in_force + self.extension_days, self.interval)
+        extend = at_deadline & granted & (later > self.last_round)
         if extend.any():
             runs = np.flatnonzero(extend)
             for negotiator in self.negotiators:
                 negotiator.hold_concession(runs)
-            self.last_round[runs] += self.extension_rounds[runs]
-            self.extended[runs] = True
+            self.phase_start[runs] = self.last_round[runs]
+            self.days_in_force[runs] += self.extension_days[runs]
+            self.last_round[runs] = later[runs]
+            self.extensions[runs] += 1
             self.changes += 1
-        self._end(at_deadline & ~extend, Ending.DEADLINE)
-
-        self.round += 1
-        self.running = bool(self.active.any())
+        return extend
 
     def _record(self, t: int, first_proposes, offers, accepted, active) -> None:
         """Keep this round's offer and answer in the traced runs that were still negotiating."""

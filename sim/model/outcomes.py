@@ -31,6 +31,8 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
         ),
         "rounds_before_deadline": model.deadline_round - model.end_round,
         "extended": model.extended,
+        "extensions": model.extensions,
+        **deadline_in_force_columns(model, end_day),
         "deal_proposed_by": np.where(
             agreed,
             np.array([n.party for n in model.negotiators], dtype=object)[model.proposer_of_deal],
@@ -60,6 +62,24 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
     for path, values in model.parameters.drawn.items():
         columns[f"drawn.{path}"] = values
     return columns
+
+
+def deadline_in_force_columns(model, end_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Where each run ended relative to the deadline in force then (original or extended).
+
+    The clock of a deadline runs from the start of the talks, or, for an extension, from the
+    deadline it replaced.
+    """
+    start = np.datetime64(model.scenario.calendar.start, "D")
+    deadline_day = model.days_in_force
+    clock_start = np.where(model.extended, deadline_day - model.extension_days, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        elapsed = (end_day - clock_start) / (deadline_day - clock_start)
+    return {
+        "deadline_in_force": start + deadline_day.astype("timedelta64[D]"),
+        "days_before_deadline_in_force": deadline_day - end_day,
+        "time_to_deadline_elapsed": np.where(np.isfinite(elapsed), np.minimum(elapsed, 1.0), 1.0),
+    }
 
 
 def final_values(model) -> np.ndarray:

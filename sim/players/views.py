@@ -44,8 +44,13 @@ class GameView:
         opponent: The opponent's.
         opponent_weights: The opponent's normalised salience weights, shape ``(N, K)``.
         breakdown: Probability per round that the talks break down after a rejection.
-        last_round: Index of the last round before the deadline in force, shape ``(N,)``.
-        recognition: The probability that this side proposes in round ``t``.
+        ends: The rounds after which the talks may end, as this side believes, shape
+            ``(E, N)``: the last meeting before the deadline in force, then before each further
+            extension that may come.
+        extension_chance: The chance this side believes a deadline is extended, shape ``(N,)``.
+        recognition: The chance this side believes it has to propose in round ``t``.
+        opponent_recognition: The chance the opponent believes it has to propose in round ``t``.
+        persistence: The chance that a round's proposer also proposes in the next.
         opponent_posture: The opponent's public demand and prior of obstinacy, if it bargains
             by reputation (``None`` otherwise).
     """
@@ -56,8 +61,11 @@ class GameView:
     opponent: Terms
     opponent_weights: np.ndarray
     breakdown: np.ndarray | float
-    last_round: np.ndarray
+    ends: np.ndarray
+    extension_chance: np.ndarray | float
     recognition: Callable[[int], np.ndarray | float]
+    opponent_recognition: Callable[[int], np.ndarray | float]
+    persistence: float = 0.0
     opponent_posture: Posture | None = None
 
 
@@ -67,8 +75,11 @@ class StrategyView:
 
     Attributes:
         round_index: The round the target is for.
-        time_fraction: Elapsed share ``t / T`` of the horizon to the current deadline.
-        best: Utility of the negotiator's ideal package.
+        time_fraction: Elapsed share of the horizon it plans to: from the start of the talks (or
+            of the extension in force) to the deadline it believes in, the deadline in force
+            plus the extensions it expects.
+        best: The most it may aim for: the value of its ideal package, less the concessions it
+            holds (at an extension or a summit).
         reservation: Its reservation utility.
         previous_target: Its target in its previous own offer (``best`` before the first).
         opponent_last: Its utility of the opponent's latest offer (NaN before the first).
@@ -100,8 +111,9 @@ class OfferContext:
         reservation: The value below which it does not agree: no deal, or its outside option.
         disagreement: Its value of no deal.
         exit_value: Its value of taking its outside option now (``-inf`` if it has none).
-        last_round: True where no round follows this one (the deadline, if not extended).
-        time_fraction: Elapsed share of the responder's horizon, ``t / T``.
+        last_round: True where the responder believes no round follows this one: the last
+            round it believes in (its last chance to agree).
+        time_fraction: Elapsed share of the responder's horizon (see ``StrategyView``).
         discount: The responder's discount factor per round.
         breakdown: The probability that the talks break down after a rejection.
         best_offered: The best value the opponent has offered it so far, this offer included.
@@ -117,6 +129,14 @@ class OfferContext:
     discount: np.ndarray | float = 1.0
     breakdown: np.ndarray | float = 0.0
     best_offered: np.ndarray | float = -np.inf
+    next_chance: np.ndarray | float = 1.0
+    """The chance the responder believes another round follows this one (before a deadline 1;
+    at a deadline, the chance of an extension; after the last, 0)."""
+
+    def next_value(self, next_target) -> np.ndarray:
+        """What the next round is worth if it is worth ``next_target`` when it comes."""
+        chance = np.where(self.last_round, 0.0, self.next_chance)
+        return chance * next_target + (1.0 - chance) * self.disagreement
 
     def rejection_value(self, next_value) -> np.ndarray:
         """What rejecting is worth if the next round is worth ``next_value``.

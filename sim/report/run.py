@@ -37,6 +37,16 @@ def describe(summary: dict[str, Any]) -> str:
             f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it, "
             f"{timing['share_in_extension']:.0%} during an extension."
         )
+        paths = summary.get("paths")  # absent from summaries of older versions
+        if paths:
+            effect = summary["deadline_effect"]["share_of_deals_in_last_10_percent_of_time"]
+            parts.append(
+                f"Of all runs, {paths['deal_before_original_deadline']:.0%} agreed before the "
+                f"original deadline, {summary['extended_share']:.0%} were extended and "
+                f"{paths['deal_during_extension']:.0%} agreed during an extension; "
+                f"{effect:.0%} of deals came in the last tenth of the time to the deadline in "
+                "force."
+            )
     endings = summary["endings"]
     not_ratified = endings.get("not_ratified", 0)  # absent from summaries of older versions
     parts.append(

@@ -115,6 +115,24 @@ def _audience_cost(value: Any) -> Any:
     return {"cost": value} if number or (isinstance(value, dict) and "dist" in value) else value
 
 
+class ExtensionBelief(_Strict):
+    """What a negotiator believes about extensions; unset fields take the calendar's values."""
+
+    probability: Probability | None = None
+    """The chance it believes a deadline reached without agreement is extended."""
+    days: Number(ge=0, le=3650) | None = None
+    """The length it believes an extension has, in days."""
+
+
+class Beliefs(_Strict):
+    """A negotiator's beliefs where they may differ from the truth (unset: it knows the truth)."""
+
+    extension: ExtensionBelief = ExtensionBelief()
+    recognition: Probability | None = None
+    """With random recognition: the chance it believes it has to propose in each round. The two
+    sides' beliefs may sum to more than 1: optimism about bargaining power (Yildiz 2004)."""
+
+
 class Negotiator(_Strict):
     """A party at the table, with its payoffs and its way of bargaining."""
 
@@ -137,17 +155,25 @@ class Negotiator(_Strict):
     """No longer read (per meeting); see ``discount_per_day``."""
     audience_cost: Annotated[AudienceCost, BeforeValidator(_audience_cost)] = AudienceCost()
     """The cost of backing down from its public threat; a number is the ``cost``."""
+    beliefs: Beliefs = Beliefs()
     offer_rule: Literal["cheapest_first", "uniform"] = "cheapest_first"
     """How a target utility becomes a package: concede first on the issues that cost the
     negotiator least (``cheapest_first``), or the same share on every issue (``uniform``)."""
 
 
 class Extension(_Strict):
-    """A possible extension of the deadline, decided at random when the deadline is reached."""
+    """Possible extensions of the deadline, each decided at random when a deadline is reached.
+
+    The deadline may be extended up to ``times`` times in a chain (2025: 9 April, then 9 July,
+    then 1 August), each time with ``probability`` and by ``days``.
+    """
 
     probability: Probability = 0.0
+    """Chance that a deadline reached without agreement is extended (again)."""
     days: Number(ge=0, le=3650) = 0.0
-    """Length of the extension in days; the meetings continue on the same rhythm."""
+    """Length of each extension in days; the meetings continue on the same rhythm."""
+    times: int = Field(default=1, ge=0, le=20)
+    """Most extensions in the chain."""
 
 
 class Calendar(_Strict):
@@ -171,6 +197,9 @@ class Protocol(_Strict):
     random draw each round (Baron & Ferejohn 1989)."""
     first_proposer_probability: Probability = 0.5
     """With random recognition: the chance that ``first_proposer`` proposes in a round."""
+    recognition_persistence: Probability = 0.0
+    """With random recognition: the chance that the proposer of a round keeps the initiative in
+    the next (otherwise it is drawn afresh with ``first_proposer_probability``)."""
     breakdown_per_day: Probability = 0.0
     """Hazard per day that talks collapse for good after a rejected offer (no deal)."""
     discount_per_day: Number(gt=0, le=1) = 1.0
@@ -345,8 +374,8 @@ def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param
 
 
 def longest_extension(calendar: Calendar) -> float:
-    """Most days an extension can add to the deadline."""
-    return support(calendar.extension.days)[1]
+    """Most days the chain of extensions can add to the deadline."""
+    return calendar.extension.times * support(calendar.extension.days)[1]
 
 
 def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
@@ -357,7 +386,7 @@ def consistency_problems(scenario: Scenario) -> list[tuple[str, str]]:
         problems.append(
             ("calendar.deadline", f"must not be before calendar.start ({calendar.start})")
         )
-    longest = (calendar.deadline - calendar.start).days + support(calendar.extension.days)[1]
+    longest = (calendar.deadline - calendar.start).days + longest_extension(calendar)
     meetings = math.floor(longest / support(calendar.meeting_interval_days)[0]) + 1
     if meetings > MAX_MEETINGS:
         problems.append(

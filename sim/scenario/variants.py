@@ -60,8 +60,8 @@ def value_label(value: Any) -> str:
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A deep copy of scenario data with the value at the dotted ``path`` replaced.
 
-    A missing last key is added when the schema allows it there (an optional field left at its
-    default); a list item is addressed by its index (``issues.tariff.bounds.1``).
+    A missing key is added when the schema allows it there (an optional field or block left at
+    its default); a list item is addressed by its index (``issues.tariff.bounds.1``).
 
     Examples:
         >>> set_path({"a": {"b": 1}}, "a.b", 2)
@@ -85,7 +85,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
             key = part
             if part not in node:
                 allowed = schema_fields(parts[:depth]) if "dist" not in node else set()
-                if not (last and part in allowed):
+                if part not in allowed:
                     choices = sorted(set(node) | allowed)
                     raise UsageError(
                         f"{path}: unknown key {part!r} in {where}"
@@ -97,7 +97,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         if last:
             node[key] = value
         else:
-            node = node[key]
+            node = node.setdefault(key, {}) if isinstance(node, dict) else node[key]
     return data
 
 

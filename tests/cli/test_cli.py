@@ -78,7 +78,7 @@ def test_existing_output_is_kept_unless_forced(tmp_path, capsys):
         main(["run", "scenarios/korea_us_2025.yaml", "--runs", "500", "--out", out, "--quiet"]) == 0
     )
     before = (tmp_path / "out" / "runs.parquet").read_bytes()
-    variant = ["run", "scenarios/no_extension.yaml", "--runs", "700", "--out", out]
+    variant = ["run", "scenarios/firm_deadline.yaml", "--runs", "700", "--out", out]
     assert main(variant) == 2
     error = capsys.readouterr().err
     assert "already exists; pass --force to replace it, or --out to write elsewhere" in error

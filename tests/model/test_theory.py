@@ -5,6 +5,7 @@ as Rubinstein (1982), backward induction, Binmore, Rubinstein & Wolinsky (1986),
 import pandas as pd
 import pytest
 
+import sim
 from sim.cli.commands import main
 from sim.maths.closed_forms import (
     breakdown_share,
@@ -25,6 +26,7 @@ CASES = {
     "breakdown_nash": float(breakdown_share(0.01, 1.0, 0.2, 0.1)),
     "outside_option_small": float(outside_option_share(0.9, 0.3)),
     "outside_option_large": float(outside_option_share(0.9, 0.6)),
+    "extension_uncertain": 1 - 0.9 * 0.8,
 }
 
 
@@ -69,3 +71,30 @@ def test_random_recognition_splits_the_pie_by_who_is_recognised(tmp_path):
     assert table.loc[by_a, "issue.share"].to_numpy() == pytest.approx(demand, abs=1e-3)
     assert table.loc[~by_a, "issue.share"].to_numpy() == pytest.approx(1 - demand, abs=1e-3)
     assert 0 < by_a.sum() < len(table)
+
+
+def test_optimism_delays_agreement_to_a_firm_deadline(tmp_path):
+    # Yildiz (2004): beliefs about recognition that sum to 1.4 leave no offer both accept before
+    # the last round; there the proposer takes the pie.
+    table = run_theory("optimism_firm_deadline", tmp_path)
+    assert table["agreed"].all()
+    assert (table["end_round"] == 10).all()
+    assert set(table["issue.share"].round(6)) == {0.0, 1.0}
+
+
+def test_with_a_common_prior_the_same_players_agree_at_once():
+    scenario = sim.load_scenario(SCENARIOS / "theory" / "optimism_firm_deadline.yaml").scenario
+    common = scenario.with_changes(
+        {"negotiators.a.beliefs.recognition": 0.5, "negotiators.b.beliefs.recognition": 0.5}
+    )
+    table = sim.run_batch(common, runs=50, seed=1)
+    assert table["agreed"].all()
+    assert (table["end_round"] == 0).all()
+
+
+def test_a_stochastic_deadline_removes_the_deadline_effect(tmp_path):
+    # Yildiz (2004): when any round may be the last, optimists agree in the first round.
+    table = run_theory("optimism_stochastic_deadline", tmp_path)
+    assert table["agreed"].all()
+    assert (table["end_round"] == 0).all()
+    assert table["issue.share"].between(0.45, 0.55).all()

@@ -161,7 +161,7 @@ def test_rates_are_per_day_whatever_the_meeting_interval(tmp_path):
 
 
 def test_an_issue_off_the_table_stays_at_its_no_deal_value(tmp_path):
-    loaded = load_scenario("scenarios/trade_talks_only.yaml")
+    loaded = load_scenario("scenarios/korea_us_2025.yaml")  # troops are off its table
     table = run_batch(loaded.scenario, runs=2_000, seed=3)
     assert table["agreed"].mean() > 0.5
     assert (table["issue.troop_payment"] == 1.1).all()

@@ -23,8 +23,10 @@ def game(runs=1, last_round=10, posture=None, discounts=(0.95, 0.9)):
         opponent=Terms(np.zeros(runs), np.full(runs, -np.inf), discounts[1]),
         opponent_weights=np.ones((runs, 1)),
         breakdown=0.0,
-        last_round=np.full(runs, last_round),
+        ends=np.full((1, runs), last_round),
+        extension_chance=0.0,
         recognition=lambda t: float(t % 2 == 0),
+        opponent_recognition=lambda t: float(t % 2 == 1),
         opponent_posture=posture or Posture(0.7, 0.2),
     )
 

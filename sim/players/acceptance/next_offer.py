@@ -22,9 +22,10 @@ class NextOfferParameters(AcceptanceParameters):
 class NextOffer(AcceptanceRule):
     """Accept an offer worth at least my next offer; at the last round, at least no deal.
 
-    Both comparisons are with what rejecting is worth: the next offer, or no deal after the last
-    round, comes a round later (discounted) if the talks have not broken down by then, and the
-    outside option, where there is one, can be taken at once. Whatever ``scale`` and ``margin``,
+    Both comparisons are with what rejecting is worth: the next offer (at a deadline, only if it
+    is extended, as the responder believes), or no deal after the last round, comes a round
+    later (discounted) if the talks have not broken down by then, and the outside option, where
+    there is one, can be taken at once. Whatever ``scale`` and ``margin``,
     it never accepts less than what rejecting for no deal is worth.
 
     Names:
@@ -42,7 +43,7 @@ class NextOffer(AcceptanceRule):
 
     def accepts(self, context: OfferContext) -> np.ndarray:  # noqa: D102
         offered = context.offered_utility + TIE
-        next_value = np.where(context.last_round, context.disagreement, context.next_target)
+        next_value = context.next_value(context.next_target)
         good_enough = self.scale * offered + self.margin >= context.rejection_value(next_value)
         rational = offered >= context.no_deal_value()
         return rational & (good_enough | context.last_round)

@@ -31,8 +31,12 @@ class Equilibrium(Strategy):
     backward-induction split. With a long horizon that is Rubinstein's (1982); with a small
     risk of breakdown it approaches the Nash solution (Binmore, Rubinstein & Wolinsky 1986); an
     outside option matters only when it beats the equilibrium share (Binmore, Shaked & Sutton
-    1989). The horizon is the current deadline: an extension is a surprise, after which play
-    restarts from the new deadline (and likewise after a summit or shock changes the game).
+    1989). The end is the one it believes in: the deadline in force, or a later one with the
+    chance it believes each extension has, and the player solves that game with its end
+    uncertain; when an extension comes (or a summit or shock changes the game) it solves again.
+    With random recognition it plays by its own belief about its chance to propose, and knows
+    the opponent's: optimistic beliefs (summing to more than 1) delay agreement to a nearby firm
+    deadline (Yildiz 2004).
 
     Names:
         - Alternating offers: Ståhl (1972), Bargaining Theory; Rubinstein (1982), "Perfect
@@ -41,6 +45,10 @@ class Equilibrium(Strategy):
           Markets, chapter 3.
         - Random recognition: Baron & Ferejohn (1989), "Bargaining in legislatures", American
           Political Science Review 83: 1181-1206.
+        - Optimism about recognition: Yildiz (2003), "Bargaining without a common prior: an
+          immediate agreement theorem", Econometrica 71: 793-811; Yildiz (2004), "Optimism,
+          deadline effect, and stochastic deadlines", MIT working paper 04-36.
+
     """
 
     name = "equilibrium"
@@ -70,8 +78,8 @@ class Equilibrium(Strategy):
     def values(self, view: StrategyView) -> Values:
         """This player's equilibrium values by round, shape ``(rounds, N)`` each.
 
-        Solved by backward induction from the deadline in force, from ``view.round_index`` on,
-        and solved again whenever the game's ``version`` changes.
+        Solved by backward induction from the last end it believes possible, from
+        ``view.round_index`` on, and solved again whenever the game's ``version`` changes.
         """
         game = view.game
         solved = self._solved
@@ -81,9 +89,12 @@ class Equilibrium(Strategy):
                 game.own,
                 game.opponent,
                 game.breakdown,
-                game.last_round,
+                game.ends,
                 game.recognition,
                 start_round=view.round_index,
+                extension_chance=game.extension_chance,
+                other_recognition=game.opponent_recognition,
+                persistence=game.persistence,
             )
             self._solved = (game.version, view.round_index)
         return self._values

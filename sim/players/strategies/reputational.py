@@ -73,7 +73,7 @@ class Reputational(Strategy):
         self.demand = demand
         self.rng = rng
         self._draws: np.ndarray | None = None
-        self._yielded: tuple[int, np.ndarray] | None = None
+        self._frontier: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
 
     def posture(self) -> Posture:  # noqa: D102
         return Posture(demand=self.demand, obstinate_probability=self.obstinate_probability)
@@ -106,12 +106,17 @@ class Reputational(Strategy):
     def conceded(self, view: StrategyView) -> np.ndarray:
         """Where it concedes by ``view.round_index``: its time has come, or the deadline has."""
         rational = self.draws(len(view.best)) < 1.0 - np.asarray(self.obstinate_probability)
-        last = view.round_index >= view.game.last_round
+        last = view.round_index >= view.game.ends[0]
         return (view.round_index >= self.concession_round(view)) | (rational & last)
 
     def demanded(self, view: StrategyView) -> np.ndarray:
-        """Its demand as a value: its reservation plus the share ``demand`` of its room."""
-        return view.reservation + self.demand * (view.best - view.reservation)
+        """Its demand as a value: its reservation plus the share ``demand`` of its room.
+
+        The room reaches its best value on the frontier, not ``view.best``, which the
+        concessions it holds at an extension lower: its public demand stays what it was.
+        """
+        best = self._frontier_values(view.game)[0]
+        return view.reservation + self.demand * (best - view.reservation)
 
     def conceding(self, view: StrategyView) -> np.ndarray:
         """What it keeps by conceding: its value of the opponent's standing demand.
@@ -124,9 +129,18 @@ class Reputational(Strategy):
         if game.opponent_posture is None:
             latest = np.nan_to_num(view.opponent_last, nan=-np.inf)
             return np.maximum(latest, view.reservation)
-        if self._yielded is None or self._yielded[0] != game.version:
-            self._yielded = (game.version, yielded_value(game))
-        return np.maximum(self._yielded[1], view.reservation)
+        return np.maximum(self._frontier_values(game)[1], view.reservation)
+
+    def _frontier_values(self, game: GameView) -> tuple[np.ndarray, np.ndarray]:
+        """Its best value on the frontier, and its value of yielding to the opponent's demand.
+
+        Computed again only when the game's ``version`` changes.
+        """
+        if self._frontier is None or self._frontier[0] != game.version:
+            best = game.frontier()[..., 0].max(axis=1)
+            yielded = yielded_value(game) if game.opponent_posture is not None else best
+            self._frontier = (game.version, (best, yielded))
+        return self._frontier[1]
 
     def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
         return np.where(self.conceded(view), self.conceding(view), self.demanded(view))
