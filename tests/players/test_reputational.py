@@ -83,6 +83,10 @@ class TestReputational(StrategyContract):
             assert strategy.floor(view(t, 50)) == pytest.approx(0.6)
             assert strategy.target(view(t, 50)) == pytest.approx(0.6)
 
+    def test_its_demand_stands_when_an_extension_lowers_its_ceiling(self):
+        held = StrategyView(**{**view(12, 50).__dict__, "best": np.full(50, 0.6)})
+        assert player(prior=1.0).floor(held) == pytest.approx(0.6)
+
     def test_the_rational_type_gives_in_at_the_last_round(self):
         strategy = player(prior=0.0)
         assert (strategy.floor(view(10, 50)) == -np.inf).all()
