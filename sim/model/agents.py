@@ -20,8 +20,10 @@ from sim.maths.valuation import deal_value, utility_for
 from sim.maths.values import shape_codes
 from sim.model.parameters import Parameters
 from sim.players import acceptance, strategies
+from sim.players.acceptance.base import TIE
 from sim.players.views import GameView, OfferContext, StrategyView
 from sim.scenario.schema import Negotiator as NegotiatorSpec
+from sim.seeds import stream
 
 SEARCH_STEPS = 30
 """Bisection steps when an offer is moved into a legislature's win-set."""
@@ -66,7 +68,9 @@ class Negotiator(mesa.Agent):
         per_day = per_day if spec.discount_per_day is not None else "protocol.discount_per_day"
         self.discount = parameters.array(per_day) ** model.interval
         """Discount factor per round (per day, to the power of the days between meetings)."""
-        self.strategy = _build(strategies.REGISTRY, spec.strategy, f"{prefix}.strategy", parameters)
+        self.strategy = _build(
+            strategies.REGISTRY, spec.strategy, f"{prefix}.strategy", parameters, model.seed
+        )
         self.acceptance = _build(
             acceptance.REGISTRY, spec.acceptance, f"{prefix}.acceptance", parameters
         )
@@ -255,6 +259,7 @@ class Negotiator(mesa.Agent):
             recognition=self.recognition,
             opponent_recognition=opponent.recognition,
             persistence=model.persistence,
+            opponent_posture=opponent.strategy.posture(),
         )
 
     def target(self, view: StrategyView) -> np.ndarray:
@@ -376,6 +381,7 @@ class Negotiator(mesa.Agent):
             next_chance=self.next_chance(round_index),
         )
         accepts = self.acceptance.accepts(context)
+        accepts &= context.offered_utility + TIE >= self.strategy.floor(self.view(round_index))
         for legislature in self.win_sets:
             accepts &= legislature.ratifies(offers)
         going_on = rejection_value(
@@ -429,8 +435,15 @@ class Negotiator(mesa.Agent):
         return np.stack([own, other], axis=-1)
 
 
-def _build(registry: dict, spec, prefix: str, parameters: Parameters):
-    """Instantiate the class that ``spec.name`` selects with its drawn parameters."""
+def _build(registry: dict, spec, prefix: str, parameters: Parameters, seed=None):
+    """Instantiate the class that ``spec.name`` selects with its drawn parameters.
+
+    A stochastic class (``classifier["stochastic"]``) also gets ``rng``, the stream ``prefix``
+    under ``seed`` (the seed of the runs), so the same scenario and seed give the same play.
+    """
     names = [field for field in type(spec).model_fields if field != "name"]
     values = {name: parameters.get(f"{prefix}.{name}", getattr(spec, name)) for name in names}
-    return registry[spec.name](**values)
+    cls = registry[spec.name]
+    if seed is not None and getattr(cls, "classifier", {}).get("stochastic"):
+        values["rng"] = stream(seed, prefix)
+    return cls(**values)

@@ -51,6 +51,8 @@ class NegotiationModel(mesa.Model):
     ):
         seed = as_seed(seed)
         super().__init__(rng=stream(seed, "model"))
+        self.seed = seed
+        """The seed of this group of runs; stochastic strategies draw from streams under it."""
         self.scenario = scenario
         self.runs = runs
         self.parameters = parameters or Parameters(scenario, runs, seed)

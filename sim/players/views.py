@@ -15,6 +15,20 @@ from sim.maths.subgame import Terms, rejection_value
 
 
 @dataclass(frozen=True)
+class Posture:
+    """A side's public posture in reputational bargaining, one entry per run (or scalars).
+
+    Attributes:
+        demand: The share of its room, from its reservation to its best value, that it demands.
+        obstinate_probability: The common prior that it is an obstinate type, which never
+            accepts less than its demand.
+    """
+
+    demand: np.ndarray | float
+    obstinate_probability: np.ndarray | float
+
+
+@dataclass(frozen=True)
 class GameView:
     """The game as a player with complete information sees it, one row per run.
 
@@ -37,6 +51,8 @@ class GameView:
         recognition: The chance this side believes it has to propose in round ``t``.
         opponent_recognition: The chance the opponent believes it has to propose in round ``t``.
         persistence: The chance that a round's proposer also proposes in the next.
+        opponent_posture: The opponent's public demand and prior of obstinacy, if it bargains
+            by reputation (``None`` otherwise).
     """
 
     version: int
@@ -50,6 +66,7 @@ class GameView:
     recognition: Callable[[int], np.ndarray | float]
     opponent_recognition: Callable[[int], np.ndarray | float]
     persistence: float = 0.0
+    opponent_posture: Posture | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from sim.players.strategies.base import REGISTRY, Strategy, StrategyParameters
 from sim.players.strategies.equilibrium import Equilibrium
 from sim.players.strategies.logrolling import Logrolling
+from sim.players.strategies.reputational import Reputational
 from sim.players.strategies.time_dependent import TimeDependent, TimeDependentExponential
 from sim.players.strategies.tit_for_tat import TitForTat
 from sim.players.views import StrategyView
@@ -11,6 +12,7 @@ __all__ = [
     "REGISTRY",
     "Equilibrium",
     "Logrolling",
+    "Reputational",
     "Strategy",
     "StrategyParameters",
     "StrategyView",

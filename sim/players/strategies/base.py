@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from sim.players.views import StrategyView
+from sim.players.views import Posture, StrategyView
 
 REGISTRY: dict[str, type[Strategy]] = {}
 """Strategies by the ``name`` that scenario files use; filled as subclasses are defined."""
@@ -28,6 +28,10 @@ class Strategy:
     work; a strategy that needs the whole game reads it from ``view.game``. A strategy that
     chooses which package realises its target (rather than the negotiator's ``offer_rule``) also
     implements ``believed_weights``.
+
+    A stochastic strategy (``classifier["stochastic"]`` true) takes a keyword ``rng``: its own
+    generator, derived from the seed of the runs (never the global random state), from which it
+    draws whatever it draws once per run.
     """
 
     name: ClassVar[str]
@@ -53,6 +57,17 @@ class Strategy:
         the target it would offer itself.
         """
         return self.target(view)
+
+    def floor(self, view: StrategyView) -> np.ndarray | float:
+        """The least value it accepts in ``view.round_index``, whatever its acceptance rule says.
+
+        ``-inf`` (no floor) by default; an obstinate type's demand, for instance.
+        """
+        return -np.inf
+
+    def posture(self) -> Posture | None:
+        """The demand and prior of obstinacy it shows the opponent (``None``: no posture)."""
+        return None
 
     def believed_weights(self, view: StrategyView) -> np.ndarray | None:
         """The opponent's salience weights as this strategy believes them, shape ``(N, K)``.
