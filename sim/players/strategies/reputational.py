@@ -36,8 +36,9 @@ class Reputational(Strategy):
     The rational type mimics it and concedes as in the equilibrium of Abreu & Gul's (2000) war of
     attrition (``sim.maths.reputation``): at round 0 with its probability ``c_i`` of immediate
     concession, then with the probability ``1 - exp(-lambda_i)`` per round, surely by ``T_0``;
-    and it concedes for sure at the last round before the deadline in force, where it accepts
-    anything its acceptance rule finds worth more than no deal. Conceding means accepting the
+    and it concedes for sure at the last round it plans to (the deadline in force, or a later one
+    it expects; see ``StrategyView.time_fraction``), where it accepts anything its acceptance
+    rule finds worth more than no deal. Conceding means accepting the
     opponent's standing demand as responder, and offering it as proposer.
 
     The rates are per round: side ``i`` discounts at ``r_i = -ln(discount per round)``, which is
@@ -104,9 +105,10 @@ class Reputational(Strategy):
         return np.ceil(time)
 
     def conceded(self, view: StrategyView) -> np.ndarray:
-        """Where it concedes by ``view.round_index``: its time has come, or the deadline has."""
+        """Where it concedes by ``view.round_index``: its time has come, or the last round it
+        plans to (the deadline it believes in) has."""
         rational = self.draws(len(view.best)) < 1.0 - np.asarray(self.obstinate_probability)
-        last = view.round_index >= view.game.ends[0]
+        last = view.time_fraction >= 1.0
         return (view.round_index >= self.concession_round(view)) | (rational & last)
 
     def demanded(self, view: StrategyView) -> np.ndarray:
