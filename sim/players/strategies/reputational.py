@@ -106,7 +106,8 @@ class Reputational(Strategy):
 
     def conceded(self, view: StrategyView) -> np.ndarray:
         """Where it concedes by ``view.round_index``: its time has come, or the last round it
-        plans to (the deadline it believes in) has."""
+        plans to (the deadline it believes in) has.
+        """
         rational = self.draws(len(view.best)) < 1.0 - np.asarray(self.obstinate_probability)
         last = view.time_fraction >= 1.0
         return (view.round_index >= self.concession_round(view)) | (rational & last)
