@@ -105,8 +105,9 @@ class Reputational(Strategy):
         return np.ceil(time)
 
     def conceded(self, view: StrategyView) -> np.ndarray:
-        """Where it concedes by ``view.round_index``: its time has come, or the last round it
-        plans to (the deadline it believes in) has.
+        """Where it concedes by ``view.round_index``: its time, or its last planned round, has come.
+
+        The last round it plans to is the deadline it believes in (``view.time_fraction`` 1).
         """
         rational = self.draws(len(view.best)) < 1.0 - np.asarray(self.obstinate_probability)
         last = view.time_fraction >= 1.0
