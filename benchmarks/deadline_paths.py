@@ -6,7 +6,10 @@ extension), P(deal in the last week before the deadline in force), the deadline-
 agreement in the last week before the deadline in force to that before, and the median tariff;
 then the same for a sweep of the true extension probability and of both sides' belief in it.
 
-Usage: python benchmarks/deadline_paths.py [SCENARIO ...] [--runs N]
+With ``--judgements``, also the first scenario with each of the baseline's judgements on
+deadlines taken back in turn, to see which drives which figure.
+
+Usage: python benchmarks/deadline_paths.py [SCENARIO ...] [--runs N] [--judgements]
 """
 
 import argparse
@@ -16,6 +19,25 @@ from sim.analysis.summary import summarise
 from sim.scenario.variants import build_variant
 
 SWEEP = (0.0, 0.25, 0.5, 0.75, 1.0)
+JUDGEMENTS = {
+    "Korea expects what the US knows": {
+        "negotiators.korea.beliefs.extension.probability": {"dist": "beta", "a": 6, "b": 3}
+    },
+    "Korea a Conceder (beta 0.8-2.5)": {
+        "negotiators.korea.strategy.beta": {"dist": "uniform", "low": 0.8, "high": 2.5}
+    },
+    "tariffs below 10% on the table": {
+        "issues.tariff.bounds": [0, 25],
+        "negotiators.korea.preferences.tariff.ideal": 0,
+    },
+    "troops on the table": {"issues.troop_payment.negotiable": True},
+    "one extension, beta(3,2), 21-28 days": {
+        "calendar.extension.probability": {"dist": "beta", "a": 3, "b": 2},
+        "calendar.extension.days": {"dist": "choice", "values": [21, 24, 28], "weights": [1, 2, 1]},
+        "calendar.extension.times": 1,
+    },
+}
+"""The baseline's judgements on deadlines, each taken back on its own (``--judgements``)."""
 
 
 def paths(table, scenario) -> dict[str, float]:
@@ -53,6 +75,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("scenarios", nargs="*", default=["scenarios/korea_us_2025.yaml"])
     parser.add_argument("--runs", type=int, default=20_000)
+    parser.add_argument(
+        "--judgements", action="store_true", help="also take back each judgement in turn"
+    )
     arguments = parser.parse_args()
     header = ["deal", "pre-dl", "ext'd", "in ext", "last wk", "dl eff", "hazard", "tariff"]
     print(f"{'scenario':<40}" + "".join(f"{h:>8}" for h in header))
@@ -68,6 +93,10 @@ def main() -> None:
         belief = {f"negotiators.{p}.beliefs.extension.probability": value for p in parties}
         variant = build_variant(loaded.resolved, belief)
         print(line(f"  belief in an extension {value:g}", batch(variant, arguments.runs)))
+    if arguments.judgements:
+        for name, change in JUDGEMENTS.items():
+            variant = build_variant(loaded.resolved, change)
+            print(line(f"  without: {name}", batch(variant, arguments.runs)))
 
 
 if __name__ == "__main__":

@@ -170,18 +170,10 @@ def spe_values(
             np.where(at_end, chance_on * v + (1 - chance_on) * other_d, v) for v in other_after
         ]
         own_propose, other_respond = _round(
-            own_u, other_u, own_after[0], other_after[0], own, other, own_d, other_d, breakdown
+            (own_u, other_u), own_after[0], other_after[0], own, other, breakdown
         )
         other_propose, own_respond = _round(
-            other_u[:, ::-1],
-            own_u[:, ::-1],
-            other_after[1],
-            own_after[1],
-            other,
-            own,
-            other_d,
-            own_d,
-            breakdown,
+            (other_u[:, ::-1], own_u[:, ::-1]), other_after[1], own_after[1], other, own, breakdown
         )
         now = _chances(recognition(t), persistence, runs)[1]
         proposing[t] = np.where(live, own_propose, own_d)
@@ -205,24 +197,15 @@ def _chances(belief, persistence, runs: int) -> tuple[np.ndarray, np.ndarray]:
     return persistence + drawn, drawn
 
 
-def _round(
-    proposer_u,
-    responder_u,
-    proposer_after,
-    responder_after,
-    proposer: Terms,
-    responder: Terms,
-    proposer_d,
-    responder_d,
-    breakdown,
-):
+def _round(frontier, proposer_after, responder_after, proposer: Terms, responder: Terms, breakdown):
     """The proposer's and the responder's values of a round in which the proposer offers.
 
     The responder gets what rejecting is worth to it, and at least the present value of no deal
-    a round later; the proposer keeps the most the frontier
-    then allows, or, if it would rather see its offer refused, what follows a refusal (no deal
-    if the responder then takes its outside option).
+    a round later; the proposer keeps the most the frontier (``(proposer_u, responder_u)``, the
+    proposer's values non-increasing) then allows, or, if it would rather see its offer refused,
+    what follows a refusal (no deal if the responder then takes its outside option).
     """
+    proposer_d, responder_d = proposer.disagreement, responder.disagreement
     # The responder never takes less than rejecting for no deal a round later is worth (as the
     # acceptance rules have it), even where the end is further off.
     responder_rejects = rejection_value(
@@ -236,6 +219,6 @@ def _round(
         responder_after, responder.discount, breakdown, responder_d, -np.inf
     )
     proposer_on = rejection_value(proposer_after, proposer.discount, breakdown, proposer_d, -np.inf)
-    demand = best_given(proposer_u, responder_u, responder_rejects)
-    refused = np.where(responder_rejects > responder_on, proposer_d, proposer_on)
+    demand = best_given(*frontier, responder_rejects)
+    refused = np.where(responder.exit_value > responder_on, proposer_d, proposer_on)  # it exits
     return np.maximum(demand, refused), responder_rejects
