@@ -145,7 +145,8 @@ def fixed(data):
                 return float(np.exp(data["mu"]))
             if data["dist"] == "normal":
                 return float(np.clip(data["mean"], data["low"], data["high"]))
-            return data.get("mode", data["low"])
+            middle = (data["low"] + data["high"]) / 2 if "high" in data else data["low"]
+            return data.get("mode", middle)  # inside the support, not at a bound of 0
         return {key: fixed(value) for key, value in data.items()}
     return data
 
