@@ -179,6 +179,10 @@ def test_given_data_pawn_on_a_result_folder_ranks_a_planted_driver():
     assert indices["parameter"].tolist() == ["drawn.a", "drawn.b"]
     assert indices["informative"].tolist() == [True, False]
     assert indices["critical"].iloc[0] == pytest.approx(ks_critical(4000))
+    # An output constant up to rounding (an issue off the table) gets no indices.
+    table["issue.fixed"] = 1.1 + np.where(rng.uniform(size=4000) < 0.5, 2.2e-16, 0.0)
+    indices = pawn_table(table, {"issue.x": "x", "issue.fixed": "fixed"})
+    assert set(indices["output"]) == {"issue.x"}
 
 
 def test_negsim_sensitivity_of_a_result_folder(tmp_path, capsys):
