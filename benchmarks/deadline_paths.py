@@ -1,7 +1,9 @@
 """How the talks pass through their deadlines.
 
-For each scenario: P(deal), P(deal before the original deadline), P(extended), P(deal during an
-extension), P(deal in the last week before the deadline in force), the deadline-effect share
+For each scenario: P(no deal by the original deadline, one extension, a deal in its last week:
+the path of the 2025 US-Korea talks), P(deal), P(deal before the original deadline),
+P(extended), P(deal during an extension), P(deal in the last week before the deadline in
+force), the deadline-effect share
 (deals in the last 10% of the time to the deadline in force), the ratio of the daily hazard of
 agreement in the last week before the deadline in force to that before, and the median tariff;
 then the same for a sweep of the true extension probability and of both sides' belief in it.
@@ -45,7 +47,11 @@ def paths(table, scenario) -> dict[str, float]:
     deals), the ratio of the daily hazard of agreement in the last week to that before."""
     summary = summarise(table, scenario)
     paths = summary["paths"]
+    first = table["agreed"] & (table["extensions"] == 1)
     return {
+        "deal_in_first_extension_last_week": (
+            first & (table["days_before_deadline_in_force"] < 7)
+        ).mean(),
         "deal": summary["deal_probability"],
         "deal_before_deadline": paths["deal_before_original_deadline"],
         "extended": summary["extended_share"],
@@ -58,7 +64,7 @@ def paths(table, scenario) -> dict[str, float]:
 
 
 def line(name: str, figures: dict[str, float]) -> str:
-    cells = [f"{value:8.1%}" for value in list(figures.values())[:6]]
+    cells = [f"{value:8.1%}" for value in list(figures.values())[:7]]
     return (
         f"{name:<40}"
         + "".join(cells)
@@ -79,7 +85,17 @@ def main() -> None:
         "--judgements", action="store_true", help="also take back each judgement in turn"
     )
     arguments = parser.parse_args()
-    header = ["deal", "pre-dl", "ext'd", "in ext", "last wk", "dl eff", "hazard", "tariff"]
+    header = [
+        "1x,lwk",
+        "deal",
+        "pre-dl",
+        "ext'd",
+        "in ext",
+        "last wk",
+        "dl eff",
+        "hazard",
+        "tariff",
+    ]
     print(f"{'scenario':<40}" + "".join(f"{h:>8}" for h in header))
     for path in arguments.scenarios:
         scenario = sim.load_scenario(path).scenario
