@@ -100,12 +100,13 @@ class ProcessPoolEngine:
     def _start(self) -> ProcessPoolExecutor:
         """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
         context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            from multiprocessing import forkserver, resource_tracker
+
+            context.set_forkserver_preload(["sim.batch.forkserver_setup"])
+            resource_tracker.ensure_running()  # first: it unblocks SIGINT when it starts
         with _interrupts_held():
             if self.start_method == "forkserver":
-                from multiprocessing import forkserver, resource_tracker
-
-                context.set_forkserver_preload(["sim.batch.chunks"])
-                resource_tracker.ensure_running()
                 forkserver.ensure_running()
             return ProcessPoolExecutor(
                 self.workers,
@@ -182,22 +183,26 @@ def _finished(done: set[Future], running: dict[Future, Chunk]):
 
 @contextmanager
 def _interrupts_held():
-    """Keep Ctrl-C from helper processes while they start: they inherit SIGINT blocked and ignored.
+    """Hold a Ctrl-C back while helper processes start, and deliver it once they have.
 
-    A process that starts with SIGINT ignored keeps it so through its interpreter's start-up (and
-    the forkserver, resource tracker and workers ignore it afterwards anyway). A Ctrl-C in that
-    short window is dropped; the next one stops the batch.
+    SIGINT is blocked in this thread, so the helpers it starts (forkserver, workers) inherit it
+    blocked and never see a Ctrl-C during their start-up (they ignore it afterwards). A Ctrl-C
+    that lands on another thread of this process meanwhile (a native thread of a numerical
+    library) is only noted; it is raised here when the block ends, so it is never dropped.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    noted = []
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.signal(signal.SIGINT, lambda number, frame: noted.append(number))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending one lands now
+        if noted:
+            signal.raise_signal(signal.SIGINT)
 
 
 @contextmanager

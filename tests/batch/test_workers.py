@@ -120,3 +120,47 @@ def test_a_lost_worker_leaves_a_resumable_folder_and_one_line(
     assert error.startswith("negsim: error: a worker process died (killed, or out of memory) 3")
     assert error.endswith("rerun the same command with --resume to finish the batch")
     assert Staging.path_for(out).is_dir() and not out.exists()
+
+
+def forkserver_started(parent):
+    return any("forkserver" in " ".join(p.cmdline()) for p in parent.children(recursive=True))
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [forkserver_started, lambda parent: len(pool_workers(parent)) >= 1],
+    ids=["forkserver-up", "first-worker-up"],
+)
+def test_ctrl_c_while_the_workers_start_stops_the_batch_in_one_line(moment, tmp_path):
+    """Ctrl-C reaches the whole process group, as a terminal sends it."""
+    main = subprocess.Popen(
+        command(tmp_path / "out", runs=200_000),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    parent = psutil.Process(main.pid)
+    wait_for(lambda: moment(parent), seconds=60)
+    os.killpg(main.pid, signal.SIGINT)
+    _, stderr = main.communicate(timeout=60)
+    assert main.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.startswith("negsim: interrupted"), stderr
+
+
+def test_a_worker_that_finds_its_stopped_batch_gone_says_nothing(capsys):
+    from multiprocessing import synchronize
+
+    from sim.batch.forkserver_setup import quiet_start_up_failure
+
+    lock = synchronize.Lock.__new__(synchronize.Lock)
+    try:  # what a worker reads when its parent has already released the pool's queues
+        lock.__setstate__((0, 1, 1, "/negsim-gone"))
+    except FileNotFoundError:
+        quiet_start_up_failure(*sys.exc_info())
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("a real failure")
+    except ValueError:
+        quiet_start_up_failure(*sys.exc_info())
+    assert "ValueError: a real failure" in capsys.readouterr().err
