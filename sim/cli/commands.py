@@ -106,7 +106,12 @@ def _add_trace(commands: argparse._SubParsersAction) -> None:
     trace = commands.add_parser(
         "trace", help="replay one run of a batch round by round, with a chart"
     )
-    trace.add_argument("scenario", type=Path, help="scenario YAML file")
+    trace.add_argument(
+        "scenario",
+        type=Path,
+        help="scenario YAML file, or a result folder of negsim run (its manifest then gives the "
+        "scenario, seed, runs and chunk size)",
+    )
     trace.add_argument("--seed", type=seed, help="master seed of the batch (default: scenario's)")
     trace.add_argument("--run", type=count("run index", 0), default=0, help="which run (default 0)")
     trace.add_argument("--runs", type=count("runs"), help="batch size (default: the scenario's)")
@@ -276,16 +281,26 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _trace(arguments: argparse.Namespace) -> int:
-    from sim.pipelines.trace import trace_scenario
+    from sim.pipelines.trace import trace_folder, trace_scenario
 
-    trace, out = trace_scenario(
-        arguments.scenario,
-        seed=arguments.seed,
-        run=arguments.run,
-        runs=arguments.runs,
-        out=arguments.out,
-        force=arguments.force,
-    )
+    if arguments.scenario.is_dir():  # a result folder: its manifest says which batch
+        given = [name for name in ("seed", "runs") if getattr(arguments, name) is not None]
+        if given:
+            raise UsageError(
+                f"--{given[0]} goes with a scenario file; a result folder's manifest gives it"
+            )
+        trace, out = trace_folder(
+            arguments.scenario, run=arguments.run, out=arguments.out, force=arguments.force
+        )
+    else:
+        trace, out = trace_scenario(
+            arguments.scenario,
+            seed=arguments.seed,
+            run=arguments.run,
+            runs=arguments.runs,
+            out=arguments.out,
+            force=arguments.force,
+        )
     print(trace.rounds.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     outcome = trace.outcome
     print(
