@@ -1,4 +1,4 @@
-"""``negsim trace RESULTS --run I``: the folder's manifest says which batch, so the run is its own."""
+"""``negsim trace RESULTS --run I``: the manifest says which batch, so the run is its own."""
 
 import json
 
