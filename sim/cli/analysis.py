@@ -13,7 +13,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.arguments import add_output_options, count, parse_setting, seed
+from sim.cli.arguments import (
+    add_engine_options,
+    add_output_options,
+    count,
+    engine_of,
+    parse_setting,
+    seed,
+)
 from sim.errors import UsageError
 
 MAX_SAMPLES = 1 << 20
@@ -81,6 +88,7 @@ def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
     )
     sweep.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
     add_output_options(sweep, "results/sweep-<name>/")
+    add_engine_options(sweep)
     sweep.set_defaults(handler=sweep_command)
 
 
@@ -106,6 +114,7 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     )
     sensitivity.add_argument("--seed", type=seed, help="seed (default: the scenario's)")
     add_output_options(sensitivity, "results/sensitivity-<name>/")
+    add_engine_options(sensitivity)
     sensitivity.set_defaults(handler=sensitivity_command)
 
 
@@ -196,6 +205,9 @@ def sweep_command(arguments: argparse.Namespace) -> int:
             raise UsageError(f"--set {path} is given twice; list all its values in one --set")
         settings[path] = values
     started = time.perf_counter()
+    points = 1
+    for values in settings.values():
+        points *= len(values)
     result = sweep(
         arguments.scenario,
         settings,
@@ -203,6 +215,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         out=arguments.out,
         force=arguments.force,
+        engine=engine_of(arguments, points),
     )
     _print_result(result, started)
     return 0
@@ -216,8 +229,9 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
     if arguments.scenario.is_dir():  # a result folder: given-data indices, no new runs
         from sim.pipelines.given_data import given_data_sensitivity
 
-        if arguments.samples is not None:
-            raise UsageError("--samples goes with a scenario file, not a result folder")
+        for name in ("samples", "workers", "scheduler"):
+            if getattr(arguments, name) is not None:
+                raise UsageError(f"--{name} goes with a scenario file, not a result folder")
         result = given_data_sensitivity(arguments.scenario, arguments.out, force=arguments.force)
         _print_result(result, started)
         return 0
@@ -227,6 +241,7 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         out=arguments.out,
         force=arguments.force,
+        engine=engine_of(arguments, 2),  # a design has several blocks, each a batch
     )
     _print_result(result, started)
     return 0
