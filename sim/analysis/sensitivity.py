@@ -242,17 +242,6 @@ def outputs(scenario: Scenario) -> dict[str, str]:
     return labels
 
 
-def with_article(label: str) -> str:
-    """An output's label after "the", except one that starts with a possessive ("Korea's ...").
-
-    Examples:
-        >>> with_article("deal probability"), with_article("Korea's yearly payment")
-        ('the deal probability', "Korea's yearly payment")
-    """
-    first = label.split(" ", 1)[0]
-    return label if first.endswith(("'s", "s'")) else f"the {label}"
-
-
 def short_label(path: str) -> str:
     """A parameter's dotted path without the ``negotiators.`` and ``preferences.`` parts.
 

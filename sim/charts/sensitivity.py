@@ -7,8 +7,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.analysis.sensitivity import with_article
 from sim.charts.figures import figure_and_axes
+from sim.columns import with_article
 
 TOP_PARAMETERS = 15
 """Parameters shown in a tornado chart (the largest total indices)."""

@@ -9,8 +9,8 @@ from sim.analysis.sensitivity import (
     outputs,
     short_label,
     wide_intervals,
-    with_article,
 )
+from sim.columns import with_article
 from sim.params.distributions import DistributionBase
 from sim.report.document import Document, DocumentTable
 from sim.scenario.schema import Scenario

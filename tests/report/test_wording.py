@@ -5,8 +5,8 @@ import re
 
 import pandas as pd
 
-from sim.analysis.sensitivity import with_article
 from sim.cli.commands import main
+from sim.columns import with_article
 from sim.report.run import describe
 from sim.report.sweep import describe_sweep
 from sim.report.tables import days
