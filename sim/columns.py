@@ -99,3 +99,14 @@ def documented(column: str) -> bool:
         if re.fullmatch(pattern, column):
             return True
     return False
+
+
+def with_article(label: str) -> str:
+    """An output's label after "the", except one that starts with a possessive ("Korea's ...").
+
+    Examples:
+        >>> with_article("deal probability"), with_article("Korea's yearly payment")
+        ('the deal probability', "Korea's yearly payment")
+    """
+    first = label.split(" ", 1)[0]
+    return label if first.endswith(("'s", "s'")) else f"the {label}"

@@ -120,13 +120,15 @@ def design(
 # Running the model at given parameter values ------------------------------------------------
 
 
-def run_design(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
+def run_design(
+    scenario: Scenario, values: dict[str, np.ndarray], seed: int, engine: Any = None
+) -> pd.DataFrame:
     """Run the model once per point of a Saltelli design (without second-order terms).
 
     The model's own randomness (breakdown, extension) is treated as one more input, held in the
     design's matrix A: the points of matrix A and of every matrix AB_i run with the same random
     numbers, those of matrix B with others. The design's ``D + 2`` blocks of ``N`` points are
-    therefore run as separate batches (``sim.batch.chunks.run_batch``) seeded with child 0 of
+    therefore run as separate batches (``sim.batch.chunks.run_batches``) seeded with child 0 of
     ``seed`` (child 1 for matrix B); the ``j``-th run of each batch draws the same random
     numbers when the batches share a seed. Otherwise that noise would count as an interaction
     of every parameter and inflate every total index.
@@ -136,35 +138,59 @@ def run_design(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> 
         values: Per uncertain parameter, one value per design point, in SALib's order (per base
             sample: the point of A, the points of AB_1 to AB_D, the point of B).
         seed: Master seed of the model's own randomness.
+        engine: Where the blocks run (``sim.batch.engines``, entered); here when ``None``.
 
     Returns:
         The runs table in design order (``sim.columns``, without the ``run`` column); its
         ``drawn.<path>`` columns hold the given values.
     """
-    from sim.batch.chunks import run_batch  # imported here: it loads the model
-
-    step = len(values) + 2
-    points = len(next(iter(values.values())))
-    blocks = []
-    for block in range(step):
-        noise = 1 if block == step - 1 else 0  # matrix B draws other random numbers
-        part = {path: v[block::step] for path, v in values.items()}
-        table = run_batch(scenario, seed=child(seed, noise), values=part).drop(columns="run")
-        blocks.append(table.set_index(np.arange(block, points, step)))
-    return pd.concat(blocks).sort_index()
+    return run_design_and_repeat(scenario, values, seed, engine, repeat=False)[0]
 
 
-def run_noise_repeat(scenario: Scenario, values: dict[str, np.ndarray], seed: int) -> pd.DataFrame:
+def run_noise_repeat(
+    scenario: Scenario, values: dict[str, np.ndarray], seed: int, engine: Any = None
+) -> pd.DataFrame:
     """The points of the design's matrix A run again with other random numbers (child 2).
 
     Set against the runs of matrix A, they give the share of each output's variance that comes
     from the model's own randomness (``sim.analysis.noise``).
     """
-    from sim.batch.chunks import run_batch
+    from sim.batch.chunks import Batch, run_batches  # imported here: it loads the model
 
     step = len(values) + 2
     part = {path: v[0::step] for path, v in values.items()}
-    return run_batch(scenario, seed=child(seed, 2), values=part).drop(columns="run")
+    batch = Batch(scenario, len(next(iter(part.values()))), child(seed, 2), part)
+    return next(run_batches([batch], engine)).drop(columns="run")
+
+
+def run_design_and_repeat(
+    scenario: Scenario,
+    values: dict[str, np.ndarray],
+    seed: int,
+    engine: Any = None,
+    repeat: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``run_design`` and (if ``repeat``) ``run_noise_repeat``, their batches run together.
+
+    Every block is a batch of its own seed, so the tables are the same on every engine.
+    """
+    from sim.batch.chunks import Batch, run_batches
+
+    step = len(values) + 2
+    points = len(next(iter(values.values())))
+    batches = []
+    for block in range(step):
+        noise = 1 if block == step - 1 else 0  # matrix B draws other random numbers
+        part = {path: v[block::step] for path, v in values.items()}
+        batches.append(Batch(scenario, points // step, child(seed, noise), part))
+    if repeat:
+        part = {path: v[0::step] for path, v in values.items()}
+        batches.append(Batch(scenario, points // step, child(seed, 2), part))
+    tables = [table.drop(columns="run") for table in run_batches(batches, engine)]
+    blocks = [
+        table.set_index(np.arange(block, points, step)) for block, table in enumerate(tables[:step])
+    ]
+    return pd.concat(blocks).sort_index(), tables[step] if repeat else None
 
 
 def noise_shares(

@@ -24,6 +24,14 @@ def _quantiles(values: pd.Series) -> dict[str, float | None]:
     return {f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, found, strict=True)}
 
 
+def extension_possible(scenario: Scenario) -> bool:
+    """Whether the scenario's calendar can extend the deadline at all."""
+    from sim.params.numbers import support
+
+    extension = scenario.calendar.extension
+    return extension.times > 0 and support(extension.probability)[1] > 0
+
+
 def column_reader(source: pd.DataFrame | Path) -> Callable[[str], pd.Series]:
     """Read columns by name from a runs table, or one at a time from a ``runs.parquet`` file."""
     if isinstance(source, pd.DataFrame):
@@ -60,6 +68,7 @@ def summarise(source: pd.DataFrame | Path, scenario: Scenario) -> dict[str, Any]
         "deal_probability_95ci": [low, high],
         "endings": {name: int(endings.get(name, 0)) for name in ENDINGS},
         "extended_share": float(column("extended").mean()) if runs else 0.0,
+        "extension_possible": extension_possible(scenario),
         "issues_among_deals": {
             name: {
                 "label": issue.label,

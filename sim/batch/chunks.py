@@ -9,8 +9,9 @@ valid) draws.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,3 +145,89 @@ def run_batch(
         if on_chunk is not None:
             on_chunk(chunk.runs)
     return pd.concat(tables, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One of several batches run together (``run_batches``): a scenario, its runs and seed.
+
+    Attributes:
+        scenario: A validated scenario.
+        runs: Number of runs.
+        seed: Master seed.
+        values: Parameter values to use instead of drawing them, as in ``run_chunk``.
+    """
+
+    scenario: Scenario
+    runs: int
+    seed: int | np.random.SeedSequence
+    values: dict[str, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A chunk of one of several batches, as an engine receives it (``index`` among all parts)."""
+
+    index: int
+    batch: int
+    scenario: Scenario
+    seed: int | np.random.SeedSequence
+    chunk: Chunk
+    values: dict[str, np.ndarray] | None = None
+
+
+def run_part(part: Part) -> tuple[Part, ChunkResult]:
+    """Simulate one part; the picklable task of ``run_batches``."""
+    return part, run_chunk(part.scenario, part.seed, part.chunk, values=part.values)
+
+
+def run_batches(
+    batches: list[Batch], engine: Any = None, chunk_runs: int = DEFAULT_CHUNK_RUNS
+) -> Iterator[pd.DataFrame]:
+    """Run several batches on one engine and yield their runs tables, in the order given.
+
+    The chunks of all the batches are handed to the engine at once, so a pool of workers is busy
+    even when each batch is a single chunk (a sweep's grid points, a design's blocks). Each
+    table is what ``run_batch`` gives for the same batch, whatever the engine and its workers:
+    a chunk's draws depend on its batch's seed and its index only.
+
+    Args:
+        batches: The batches.
+        engine: An engine of ``sim.batch.engines``, entered by the caller (so that one pool or
+            cluster serves several calls); in this process when ``None``.
+        chunk_runs: Runs simulated side by side in one model.
+
+    Yields:
+        Each batch's runs table, as soon as it and the batches before it are finished.
+    """
+    from sim.batch.engines import InProcessEngine
+
+    planned = [
+        (number, batch, chunk)
+        for number, batch in enumerate(batches)
+        for chunk in plan_chunks(batch.runs, chunk_runs)
+    ]
+    parts = [
+        Part(index, number, batch.scenario, batch.seed, chunk, batch.values)
+        for index, (number, batch, chunk) in enumerate(planned)
+    ]
+    pending = [sum(part.batch == number for part in parts) for number in range(len(batches))]
+    finished: dict[int, list[ChunkResult]] = {number: [] for number in range(len(batches))}
+    following = 0
+    for part, result in (engine or InProcessEngine()).map(run_part, parts):
+        finished[part.batch].append(result)
+        pending[part.batch] -= 1
+        while following < len(batches) and pending[following] == 0:
+            yield _joined(finished.pop(following))
+            following += 1
+    while following < len(batches):  # batches of no runs
+        yield _joined(finished.pop(following))
+        following += 1
+
+
+def _joined(results: list[ChunkResult]) -> pd.DataFrame:
+    """The runs of a batch's chunks in run order (no rows for a batch of no runs)."""
+    if not results:
+        return pd.DataFrame()
+    results = sorted(results, key=lambda result: result.chunk.index)
+    return pd.concat([result.runs for result in results], ignore_index=True)

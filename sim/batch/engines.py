@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import BatchFailed, UsageError, describe_os_error
 
@@ -277,7 +277,8 @@ class DaskEngine:
         worker_wait: float = WORKER_WAIT,
         dashboard_address: str | None = None,
     ):
-        self.workers = workers or default_workers()
+        self.workers = None if scheduler else workers or default_workers()
+        """Workers: a local cluster's; a scheduler's once connected (``None`` before)."""
         self.scheduler = scheduler
         self.malloc_trim = malloc_trim
         self.connect_timeout = connect_timeout
@@ -303,6 +304,7 @@ class DaskEngine:
             with dask.config.set({"distributed.comm.timeouts.connect": timeout}):
                 self.client = Client(address, timeout=timeout)
             self.client.wait_for_workers(1, timeout=self.worker_wait)
+            self.workers = len(self.client.nthreads())
         except OSError as error:  # TimeoutError included
             connected = self.client is not None
             self._close()
@@ -427,6 +429,15 @@ def _bounded(submit, task, chunks: Iterable[Chunk], limit: int, wait_any) -> Ite
         done = wait_any(pending)
         pending -= done
         yield from (future.result() for future in done)
+
+
+def engine_record(engine) -> dict[str, Any]:
+    """What a manifest records of the engine that ran a batch: its name and its workers.
+
+    The workers are the pool's processes, the local cluster's workers, or the workers a Dask
+    scheduler had when the engine connected (``"unknown"`` before it has).
+    """
+    return {"engine": engine.name, "workers": engine.workers or "unknown"}
 
 
 def make_engine(

@@ -38,6 +38,7 @@ from sim.batch.destinations import (
     staging_path,
 )
 from sim.batch.destinations import commit as move_into_place
+from sim.batch.engines import engine_record
 from sim.batch.files import file_sha256, settle, sync_file, temporary_for, write_json, write_text
 from sim.batch.locks import FolderLock
 from sim.errors import BatchFailed, ResumeMismatch, UsageError, describe_os_error
@@ -94,8 +95,7 @@ def manifest(loaded: LoadedScenario, job: dict[str, Any], engine) -> dict[str, A
         **scenario_record(loaded),
         **job,
         "seeding": SCHEME,
-        "engine": engine.name,
-        "workers": engine.workers,
+        **engine_record(engine),
         "completed": False,
     }
 

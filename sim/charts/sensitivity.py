@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.charts.figures import figure_and_axes
+from sim.columns import with_article
 
 TOP_PARAMETERS = 15
 """Parameters shown in a tornado chart (the largest total indices)."""
@@ -71,7 +72,7 @@ def plot_tornado(
     ax.set(
         xlim=(0, max(1.0, largest)),
         xlabel="share of the output's variance (95% interval; hatched: wider than the index)",
-        title=f"What drives the {label}",
+        title=f"What drives {with_article(label)}",
     )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.4 / rows), ncols=2)
     return figure
@@ -124,6 +125,6 @@ def plot_pawn(table: pd.DataFrame, output: str, top: int = TOP_PARAMETERS) -> Fi
     ax.set(
         xlabel=f"PAWN index (median KS distance; bar to the largest); dashed: chance "
         f"level {critical:.3f}",
-        title=f"What drives the {label} (given data)",
+        title=f"What drives {with_article(label)} (given data)",
     )
     return figure

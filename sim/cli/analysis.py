@@ -1,4 +1,4 @@
-"""The analysis commands of ``negsim``: compare, sweep, sensitivity, discover and report.
+"""The analysis commands of ``negsim``: compare, sweep, sensitivity, discover, report, export.
 
 ``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
 taking the parsed arguments and returning the exit status. Mistakes a user can make raise
@@ -13,19 +13,27 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.cli.arguments import add_output_options, count, parse_setting, seed
+from sim.cli.arguments import (
+    add_engine_options,
+    add_output_options,
+    count,
+    engine_of,
+    parse_setting,
+    seed,
+)
 from sim.errors import UsageError
 
 MAX_SAMPLES = 1 << 20
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``compare``, ``sweep``, ``sensitivity`` and ``report`` to ``negsim``'s subcommands."""
+    """Add the analysis commands to ``negsim``'s subcommands."""
     _add_compare(subparsers)
     _add_sweep(subparsers)
     _add_sensitivity(subparsers)
     _add_discover(subparsers)
     _add_report(subparsers)
+    _add_export(subparsers)
 
 
 def _add_compare(subparsers: argparse._SubParsersAction) -> None:
@@ -80,6 +88,7 @@ def _add_sweep(subparsers: argparse._SubParsersAction) -> None:
     )
     sweep.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
     add_output_options(sweep, "results/sweep-<name>/")
+    add_engine_options(sweep)
     sweep.set_defaults(handler=sweep_command)
 
 
@@ -105,6 +114,7 @@ def _add_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     )
     sensitivity.add_argument("--seed", type=seed, help="seed (default: the scenario's)")
     add_output_options(sensitivity, "results/sensitivity-<name>/")
+    add_engine_options(sensitivity)
     sensitivity.set_defaults(handler=sensitivity_command)
 
 
@@ -149,6 +159,26 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     report.set_defaults(handler=report_command)
 
 
+def _add_export(subparsers: argparse._SubParsersAction) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="write a result folder's runs and summary as CSV files or an Excel workbook",
+        description="Write the runs table and the summary of a result folder of negsim run: "
+        "runs.csv and summary.csv (the summary's fields flattened to dotted names), or one "
+        "workbook with a runs and a summary sheet (needs openpyxl: pip install 'negsim[xlsx]').",
+    )
+    export.add_argument("directory", type=Path, metavar="DIR", help="a result folder")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="default: csv")
+    export.add_argument(
+        "--out",
+        type=Path,
+        help="csv: the folder for runs.csv and summary.csv (default: DIR); "
+        "xlsx: the workbook (default: DIR/<DIR name>.xlsx)",
+    )
+    export.add_argument("--force", action="store_true", help="replace files that exist")
+    export.set_defaults(handler=export_command)
+
+
 def compare_command(arguments: argparse.Namespace) -> int:
     """``negsim compare DIR_A DIR_B [...] [--out DIR] [--force] [--no-report]``."""
     from sim.pipelines.compare import compare
@@ -175,6 +205,9 @@ def sweep_command(arguments: argparse.Namespace) -> int:
             raise UsageError(f"--set {path} is given twice; list all its values in one --set")
         settings[path] = values
     started = time.perf_counter()
+    points = 1
+    for values in settings.values():
+        points *= len(values)
     result = sweep(
         arguments.scenario,
         settings,
@@ -182,6 +215,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         out=arguments.out,
         force=arguments.force,
+        engine=engine_of(arguments, points),
     )
     _print_result(result, started)
     return 0
@@ -195,8 +229,9 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
     if arguments.scenario.is_dir():  # a result folder: given-data indices, no new runs
         from sim.pipelines.given_data import given_data_sensitivity
 
-        if arguments.samples is not None:
-            raise UsageError("--samples goes with a scenario file, not a result folder")
+        for name in ("samples", "workers", "scheduler"):
+            if getattr(arguments, name) is not None:
+                raise UsageError(f"--{name} goes with a scenario file, not a result folder")
         result = given_data_sensitivity(arguments.scenario, arguments.out, force=arguments.force)
         _print_result(result, started)
         return 0
@@ -206,6 +241,7 @@ def sensitivity_command(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         out=arguments.out,
         force=arguments.force,
+        engine=engine_of(arguments, 2),  # a design has several blocks, each a batch
     )
     _print_result(result, started)
     return 0
@@ -253,6 +289,17 @@ def report_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def export_command(arguments: argparse.Namespace) -> int:
+    """``negsim export DIR [--format csv|xlsx] [--out PATH] [--force]``."""
+    from sim.pipelines.export import export
+
+    started = time.perf_counter()
+    result = export(arguments.directory, arguments.format, arguments.out, force=arguments.force)
+    names = ", ".join(str(path) for path in result.files)
+    print(f"Wrote {names} ({result.runs:,} runs in {time.perf_counter() - started:.1f} s).")
+    return 0
+
+
 def _print_result(result, started: float) -> None:
     """Print an analysis's account and the folder it wrote, with the time it took."""
     print(result.text)
@@ -265,5 +312,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sensitivity": sensitivity_command,
     "discover": discover_command,
     "report": report_command,
+    "export": export_command,
 }
 """The handler of each command, by name."""

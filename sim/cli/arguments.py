@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sim.batch.engines import ENGINES
 from sim.errors import UsageError
 
 MAX_RUNS = 1_000_000_000
@@ -95,3 +96,37 @@ def add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace the output folder if it exists"
     )
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--engine``, ``--workers`` and ``--scheduler``: where the chunks of the runs go."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="where chunks run: a local process pool (process), this process (inprocess) or a "
+        "Dask cluster (dask); auto = process pool, or this process for a one-chunk batch; "
+        "the results are the same on every engine",
+    )
+    parser.add_argument(
+        "--workers", type=count("workers", 1, 1024), help="worker processes (default: one per core)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="address of a running Dask scheduler (implies --engine dask); without it, "
+        "--engine dask starts a local cluster on 127.0.0.1",
+    )
+
+
+def engine_of(arguments: argparse.Namespace, chunks: int):
+    """The engine the ``add_engine_options`` options ask for, for ``chunks`` chunks of runs.
+
+    Raises:
+        UsageError: ``--scheduler`` is given with an engine other than dask.
+    """
+    from sim.batch.engines import make_engine
+
+    if arguments.scheduler and arguments.engine not in ("auto", "dask"):
+        raise UsageError("--scheduler goes with --engine dask")
+    return make_engine(arguments.engine, arguments.workers, arguments.scheduler, chunks)

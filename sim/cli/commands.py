@@ -21,9 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.batch.engines import ENGINES
 from sim.cli.analysis import HANDLERS, add_commands
-from sim.cli.arguments import add_output_options, count, seed
+from sim.cli.arguments import add_engine_options, add_output_options, count, engine_of, seed
 from sim.errors import (
     BatchFailed,
     FolderBusy,
@@ -66,22 +65,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
     add_output_options(run, "results/<scenario name>/")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    run.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default="auto",
-        help="where chunks run: a local process pool (process), this process (inprocess) or a "
-        "Dask cluster (dask); auto = process pool, or this process for a one-chunk batch",
-    )
-    run.add_argument(
-        "--workers", type=count("workers", 1, 1024), help="worker processes (default: one per core)"
-    )
-    run.add_argument(
-        "--scheduler",
-        metavar="tcp://HOST:PORT",
-        help="address of a running Dask scheduler (implies --engine dask); without it, "
-        "--engine dask starts a local cluster on 127.0.0.1",
-    )
+    add_engine_options(run)
     run.add_argument(
         "--resume", action="store_true", help="finish an interrupted batch with the same settings"
     )
@@ -106,7 +90,12 @@ def _add_trace(commands: argparse._SubParsersAction) -> None:
     trace = commands.add_parser(
         "trace", help="replay one run of a batch round by round, with a chart"
     )
-    trace.add_argument("scenario", type=Path, help="scenario YAML file")
+    trace.add_argument(
+        "scenario",
+        type=Path,
+        help="scenario YAML file, or a result folder of negsim run (its manifest then gives the "
+        "scenario, seed, runs and chunk size)",
+    )
     trace.add_argument("--seed", type=seed, help="master seed of the batch (default: scenario's)")
     trace.add_argument("--run", type=count("run index", 0), default=0, help="which run (default 0)")
     trace.add_argument("--runs", type=count("runs"), help="batch size (default: the scenario's)")
@@ -239,19 +228,14 @@ def _remedy(error: Exception) -> str:
 
 def _run(arguments: argparse.Namespace) -> int:
     from sim.batch.chunks import DEFAULT_CHUNK_RUNS
-    from sim.batch.engines import make_engine
     from sim.pipelines.run import run_scenario
     from sim.report.run import describe
     from sim.scenario.loading import load_scenario
 
-    if arguments.scheduler and arguments.engine not in ("auto", "dask"):
-        raise UsageError("--scheduler goes with --engine dask")
     loaded = load_scenario(arguments.scenario)
     runs = arguments.runs or loaded.scenario.runs
     chunk_runs = arguments.chunk_runs or DEFAULT_CHUNK_RUNS
-    engine = make_engine(
-        arguments.engine, arguments.workers, arguments.scheduler, -(-runs // chunk_runs)
-    )
+    engine = engine_of(arguments, -(-runs // chunk_runs))
     started = time.perf_counter()
     result = run_scenario(
         loaded,
@@ -270,22 +254,39 @@ def _run(arguments: argparse.Namespace) -> int:
         print(describe(result.summary))
         print(
             f"Wrote {result.directory}/ ({result.summary['runs']:,} runs in {seconds:.1f} s, "
-            f"{engine.name} engine, {engine.workers} worker{'s' if engine.workers > 1 else ''})."
+            f"{engine.name} engine, {_workers(engine.workers)})."
         )
     return 0
 
 
-def _trace(arguments: argparse.Namespace) -> int:
-    from sim.pipelines.trace import trace_scenario
+def _workers(workers: int | None) -> str:
+    """``1 worker``, ``4 workers``, or ``workers unknown``."""
+    if workers is None:
+        return "workers unknown"
+    return f"{workers} worker{'s' if workers != 1 else ''}"
 
-    trace, out = trace_scenario(
-        arguments.scenario,
-        seed=arguments.seed,
-        run=arguments.run,
-        runs=arguments.runs,
-        out=arguments.out,
-        force=arguments.force,
-    )
+
+def _trace(arguments: argparse.Namespace) -> int:
+    from sim.pipelines.trace import trace_folder, trace_scenario
+
+    if arguments.scenario.is_dir():  # a result folder: its manifest says which batch
+        given = [name for name in ("seed", "runs") if getattr(arguments, name) is not None]
+        if given:
+            raise UsageError(
+                f"--{given[0]} goes with a scenario file; a result folder's manifest gives it"
+            )
+        trace, out = trace_folder(
+            arguments.scenario, run=arguments.run, out=arguments.out, force=arguments.force
+        )
+    else:
+        trace, out = trace_scenario(
+            arguments.scenario,
+            seed=arguments.seed,
+            run=arguments.run,
+            runs=arguments.runs,
+            out=arguments.out,
+            force=arguments.force,
+        )
     print(trace.rounds.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
     outcome = trace.outcome
     print(

@@ -38,6 +38,7 @@ def _parse(value: Any) -> Param:
             raise ValueError(
                 "a distribution needs a 'dist' key, one of: " + ", ".join(DISTRIBUTION_NAMES)
             )
+        _check_names(value)
         try:
             return _distribution.validate_python(value)
         except ValidationError as error:
@@ -50,6 +51,29 @@ def _parse(value: Any) -> Param:
                 )
             raise ValueError(f"{where}: {text}" if where else text) from None
     raise ValueError(f"expected a number or a distribution, got {type(value).__name__} {value!r}")
+
+
+NAMES_ELSEWHERE = {
+    "uniform": {"min": "low", "max": "high", "lower": "low", "upper": "high"},
+    "normal": {"sigma": "sd", "std": "sd", "mu": "mean"},
+}
+"""Parameter names that other tools give a distribution, and what a scenario calls them."""
+EXAMPLES = {
+    "uniform": "{dist: uniform, low: 0.1, high: 0.3}",
+    "normal": "{dist: normal, mean: 1, sd: 0.2}",
+}
+
+
+def _check_names(value: dict[str, Any]) -> None:
+    """Refuse a parameter named as another tool names it (``min:`` on a uniform), saying ours."""
+    dist = str(value["dist"])
+    renames = NAMES_ELSEWHERE.get(dist, {})
+    for key in value:
+        if key in renames:
+            raise ValueError(
+                f"{key}: a {dist} distribution has no {key!r}; did you mean {renames[key]!r}? "
+                f"(e.g. {EXAMPLES[dist]})"
+            )
 
 
 def support(param: Param) -> tuple[float, float]:

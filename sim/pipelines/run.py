@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
-from sim.batch.engines import InProcessEngine, chunk_task
+from sim.batch.engines import InProcessEngine, chunk_task, engine_record
 from sim.batch.storage import Staging, manifest, read_head, write_json
 from sim.charts.figures import save_figures
 from sim.errors import BatchFailed, Interrupted, describe_os_error
@@ -139,6 +139,7 @@ def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: i
     try:
         with _progress(progress, sum(chunk.runs for chunk in chunks)) as advance, engine:
             advance(sum(chunk.runs for chunk in chunks if chunk.index in done))
+            staging.manifest.update(engine_record(engine))  # a scheduler's, once connected
             for result in engine.map(chunk_task(spec, seed, trace_rounds), todo):
                 staging.write_chunk(result)
                 advance(result.chunk.runs)

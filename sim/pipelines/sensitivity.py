@@ -20,11 +20,11 @@ from sim.analysis.sensitivity import (
     noise_shares,
     outputs,
     round_samples,
-    run_design,
-    run_noise_repeat,
+    run_design_and_repeat,
     sobol_table,
     uncertain_parameters,
 )
+from sim.batch.engines import InProcessEngine, engine_record
 from sim.batch.storage import check_destination, scenario_record
 from sim.charts.sensitivity import chart_name, plot_tornado
 from sim.errors import UsageError
@@ -84,6 +84,7 @@ def sensitivity(
     out: str | Path | None = None,
     *,
     force: bool = False,
+    engine=None,
 ) -> SensitivityResult:
     """Sobol indices of the scenario's uncertain parameters, with tables and tornado charts.
 
@@ -102,6 +103,8 @@ def sensitivity(
             ``seed`` when ``None``.
         out: Output folder.
         force: Replace ``out`` if it exists (otherwise refuse).
+        engine: Where the design's runs go (``sim.batch.engines``, not entered); in this process
+            when ``None``. The indices are the same on every engine.
 
     Returns:
         The folder, the indices and a short text.
@@ -124,10 +127,11 @@ def sensitivity(
     out = Path(out) if out is not None else default_folder(scenario)
     check_destination(out, force)
     problem, values = design(parameters, samples, seed)
-    table = run_design(scenario, values, seed)
+    with engine or InProcessEngine() as running:
+        table, repeat = run_design_and_repeat(scenario, values, seed, running)
+        ran_on = engine_record(running)
     labels = outputs(scenario)
     indices = sobol_table(problem, table, labels, seed)
-    repeat = run_noise_repeat(scenario, values, seed)
     noise = noise_shares(table, repeat, labels, len(parameters))
     charts = {output: chart_name(output) for output in labels}
     figures = {
@@ -138,6 +142,7 @@ def sensitivity(
     )
     manifest = _manifest(loaded, parameters, samples, len(table) + len(repeat), seed)
     manifest["noise_share"] = noise
+    manifest.update(ran_on)
     with analysis_folder(out, "sensitivity", manifest, force) as folder:
         write_document(folder, document, figures)
         indices.to_parquet(folder / "sensitivity.parquet", index=False)

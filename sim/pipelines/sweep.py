@@ -14,6 +14,7 @@ the swept parameters, not from sampling noise in the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,9 @@ from sim.analysis.sweep import (
     point_runs,
     points_table,
 )
-from sim.batch.chunks import DEFAULT_CHUNK_RUNS, run_batch
-from sim.batch.storage import scenario_record
+from sim.batch.chunks import DEFAULT_CHUNK_RUNS, Batch, run_batches
+from sim.batch.engines import InProcessEngine, engine_record
+from sim.batch.storage import check_destination, scenario_record
 from sim.charts.sweep import all_charts
 from sim.pipelines.output import DEFAULT_RESULTS, analysis_folder, write_document
 from sim.report.sweep import sweep_document
@@ -65,6 +67,7 @@ def sweep(
     out: str | Path | None = None,
     *,
     force: bool = False,
+    engine=None,
 ) -> SweepResult:
     """Run one batch per grid point of ``settings`` and write tables and charts.
 
@@ -81,6 +84,8 @@ def sweep(
         seed: Master seed of every grid point; the scenario's ``seed`` when ``None``.
         out: Output folder.
         force: Replace ``out`` if it exists (otherwise refuse).
+        engine: Where the chunks of the grid points run (``sim.batch.engines``, not entered);
+            in this process when ``None``. The results are the same on every engine.
 
     Returns:
         The folder, the grid points table and a short text.
@@ -98,12 +103,17 @@ def sweep(
     runs = base.runs if runs is None else runs
     seed = base.seed if seed is None else seed
     out = Path(out) if out is not None else DEFAULT_RESULTS / f"sweep-{base.name}"
-    manifest = _manifest(loaded, settings, len(assignments), runs, seed)
-    with analysis_folder(out, "sweep", manifest, force) as folder:
-        points = _run_grid(settings, assignments, variants, runs, seed, folder / "runs.parquet")
-        figures = all_charts(points, list(parameter_columns(settings).values()), base)
-        document = sweep_document(points, settings, base, runs, seed, list(figures))
-        write_document(folder, document, figures)
+    check_destination(out, force)
+    with engine or InProcessEngine() as running:  # entered first: a scheduler tells its workers
+        manifest = _manifest(loaded, settings, len(assignments), runs, seed)
+        manifest.update(engine_record(running))
+        with analysis_folder(out, "sweep", manifest, force) as folder:
+            batches = [Batch(scenario, runs, seed) for scenario in variants]
+            tables = run_batches(batches, running, DEFAULT_CHUNK_RUNS)
+            points = _write_grid(settings, assignments, variants, tables, folder / "runs.parquet")
+            figures = all_charts(points, list(parameter_columns(settings).values()), base)
+            document = sweep_document(points, settings, base, runs, seed, list(figures))
+            write_document(folder, document, figures)
     return SweepResult(out, points, document.text)
 
 
@@ -123,21 +133,22 @@ def _manifest(
     }
 
 
-def _run_grid(
+def _write_grid(
     settings: dict[str, list[Any]],
     assignments: list[dict[str, Any]],
     variants: list[Scenario],
-    runs: int,
-    seed: int,
+    tables: Iterable[pd.DataFrame],
     path: Path,
 ) -> pd.DataFrame:
-    """Run every grid point, append its runs to ``path`` and return the grid points table."""
+    """Append each grid point's runs (``tables``, in grid order) to ``path``; the points table."""
     columns = list(parameter_columns(settings).values())
     drawn = drawn_columns(variants)
     writer, frames = None, []
     try:
-        for index, (assignment, scenario) in enumerate(zip(assignments, variants, strict=True)):
-            table = point_runs(run_batch(scenario, runs, seed), settings, assignment, drawn, index)
+        for index, (assignment, scenario, runs) in enumerate(
+            zip(assignments, variants, tables, strict=True)
+        ):
+            table = point_runs(runs, settings, assignment, drawn, index)
             frames.append(points_table(table, columns, list(scenario.issues)))
             schema = None if writer is None else writer.schema
             arrow = pa.Table.from_pandas(table, schema=schema, preserve_index=False)

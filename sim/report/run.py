@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from sim.report.pages import charts_in, parameter_table, read_json
-from sim.report.tables import display_table, number
+from sim.report.tables import days, display_table, number
 
 RUN_CHARTS = {
     "issue_outcomes.png": "Outcome of each issue among deals, with the no-deal value marked.",
@@ -32,21 +32,33 @@ def describe(summary: dict[str, Any]) -> str:
         )
         timing = summary["time_to_deal"]
         parts.append(f"Median deal: {medians}.")
+        extendable = summary.get("extension_possible", True)  # absent from older summaries
         parts.append(
-            f"Deals came a median {timing['days_before_deadline']['q50']:.0f} days before the "
-            f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it, "
-            f"{timing['share_in_extension']:.0%} during an extension."
+            f"Deals came a median {days(timing['days_before_deadline']['q50'])} before the "
+            f"deadline; {timing['share_at_deadline_meeting']:.0%} at the last meeting before it"
+            + (
+                f", {timing['share_in_extension']:.0%} during an extension."
+                if extendable
+                else " (the calendar allows no extension)."
+            )
         )
         paths = summary.get("paths")  # absent from summaries of older versions
         if paths:
             effect = summary["deadline_effect"]["share_of_deals_in_last_10_percent_of_time"]
-            parts.append(
-                f"Of all runs, {paths['deal_before_original_deadline']:.0%} agreed before the "
-                f"original deadline, {summary['extended_share']:.0%} were extended and "
-                f"{paths['deal_during_extension']:.0%} agreed during an extension; "
-                f"{effect:.0%} of deals came in the last tenth of the time to the deadline in "
-                "force."
-            )
+            before = paths["deal_before_original_deadline"]
+            if extendable:
+                parts.append(
+                    f"Of all runs, {before:.0%} agreed before the original deadline, "
+                    f"{summary['extended_share']:.0%} were extended and "
+                    f"{paths['deal_during_extension']:.0%} agreed during an extension; "
+                    f"{effect:.0%} of deals came in the last tenth of the time to the deadline in "
+                    "force."
+                )
+            else:
+                parts.append(
+                    f"Of all runs, {before:.0%} agreed before the deadline; {effect:.0%} of deals "
+                    "came in the last tenth of the time to it."
+                )
     endings = summary["endings"]
     not_ratified = endings.get("not_ratified", 0)  # absent from summaries of older versions
     parts.append(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis.sensitivity import CONFIDENCE_RESAMPLES, outputs, short_label, wide_intervals
+from sim.analysis.sensitivity import (
+    CONFIDENCE_RESAMPLES,
+    outputs,
+    short_label,
+    wide_intervals,
+)
+from sim.columns import with_article
 from sim.params.distributions import DistributionBase
 from sim.report.document import Document, DocumentTable
 from sim.scenario.schema import Scenario
@@ -170,5 +176,8 @@ def sensitivity_document(
             )
         ],
         notes=sensitivity_notes(),
-        charts={name: f"Sobol indices of the {labels[output]}." for output, name in charts.items()},
+        charts={
+            name: f"Sobol indices of {with_article(labels[output])}."
+            for output, name in charts.items()
+        },
     )

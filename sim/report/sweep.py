@@ -61,8 +61,14 @@ def describe_sweep(points: pd.DataFrame, columns: list[str], runs: int) -> str:
     def where(row: pd.Series) -> str:
         return ", ".join(f"{c.removeprefix(PREFIX)}={value_label(row[c])}" for c in columns)
 
+    size = f"{len(points)} grid points x {runs:,} runs."
+    if f"{lowest['deal_probability']:.1%}" == f"{highest['deal_probability']:.1%}":
+        return (
+            f"{size} Deal probability does not change across the grid: "
+            f"{lowest['deal_probability']:.1%} at every point."
+        )
     return (
-        f"{len(points)} grid points x {runs:,} runs. Deal probability from "
+        f"{size} Deal probability from "
         f"{lowest['deal_probability']:.1%} ({where(lowest)}) to "
         f"{highest['deal_probability']:.1%} ({where(highest)})."
     )

@@ -64,3 +64,14 @@ def p_text(p: float) -> str:
     if math.isnan(p):
         return "-"
     return "<0.001" if p < 0.001 else f"{p:.2g}" if p >= 0.1 else f"{p:.3f}"
+
+
+def days(count: float) -> str:
+    """A number of days, rounded, with the noun in the singular for one.
+
+    Examples:
+        >>> days(1), days(1.2), days(0), days(14.6), days(-1)
+        ('1 day', '1 day', '0 days', '15 days', '-1 day')
+    """
+    rounded = round(count)
+    return f"{rounded:,} day{'' if abs(rounded) == 1 else 's'}"

@@ -251,9 +251,10 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError):
             kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{reprlib.repr(node.value)} is not a valid {kind}", node.start_mark
-            ) from None
+            text = f"{reprlib.repr(node.value)} is not a valid {kind}"
+            if kind == "date":
+                text += " (expected a real day as YYYY-MM-DD)"
+            raise yaml.constructor.ConstructorError(None, None, text, node.start_mark) from None
 
 
 def _index_lines(node, path: tuple[str, ...], file: Path, lines: dict, budget: list[int]) -> None:
@@ -300,6 +301,9 @@ def _problems(error: ValidationError, data: dict[str, Any]) -> list[tuple[tuple[
                 message += f" (allowed here: {', '.join(sorted(siblings))})"
         elif item["type"] == "missing":
             message = "required field is missing"
+        elif item["type"].startswith("date"):
+            message = "expected a date as YYYY-MM-DD (e.g. 2025-06-16)"
+            message += f", got {reprlib.repr(item.get('input'))}"
         elif (
             "input" in item
             and item["type"] not in ("value_error",)
