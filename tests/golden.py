@@ -21,10 +21,13 @@ SEED = 11
 
 
 def shipped_scenarios() -> list[Path]:
-    """Every scenario file the project ships, as paths relative to the repository root."""
+    """Every scenario file the project ships, as paths relative to the repository root.
+
+    ``scenarios/observed/`` holds observed outcomes, not scenarios, and is left out.
+    """
     folder = ROOT / "scenarios"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yaml"))
-    return [path.relative_to(ROOT) for path in files]
+    return [path.relative_to(ROOT) for path in files if path.parent != folder / "observed"]
 
 
 def table_digest(table: pd.DataFrame) -> str:

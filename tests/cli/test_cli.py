@@ -11,7 +11,8 @@ from sim.cli.commands import main
 from sim.columns import COLUMNS, documented
 from tests.conftest import SCENARIOS
 
-SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+SHIPPED = sorted(SCENARIOS.glob("*.yaml")) + sorted((SCENARIOS / "cases").glob("*.yaml"))
+"""The Korean scenarios and the library of other 2025 cases."""
 CHARTS = ["issue_outcomes.png", "agreement_timing.png", "utilities.png", "deal_probability.png"]
 
 

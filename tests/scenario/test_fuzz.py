@@ -30,8 +30,10 @@ from tests.conftest import SCENARIOS
 SHIPPED = {
     str(path.relative_to(SCENARIOS)): path.read_text(encoding="utf-8")
     for path in sorted(SCENARIOS.rglob("*.yaml"))
+    if "observed" not in path.relative_to(SCENARIOS).parts
 }
-"""The text of every shipped scenario, by its path inside ``scenarios/``."""
+"""The text of every shipped scenario, by its path inside ``scenarios/`` (observed outcomes in
+``scenarios/observed/`` are not scenarios)."""
 RESOLVED = {name: load_scenario(SCENARIOS / name).resolved for name in SHIPPED}
 """The shipped scenarios with their ``extends:`` merged in."""
 FUZZ = settings(
