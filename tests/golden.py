@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.scenario.observed import OBSERVED_FOLDER
+
 ROOT = Path(__file__).resolve().parents[1]
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 RUNS = 3_000
@@ -21,9 +23,14 @@ SEED = 11
 
 
 def shipped_scenarios() -> list[Path]:
-    """Every scenario file the project ships, as paths relative to the repository root."""
+    """Every scenario file the project ships, as paths relative to the repository root.
+
+    Observed-outcome files (``scenarios/observed/``) are not scenarios and are left out.
+    """
     folder = ROOT / "scenarios"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yaml"))
+    files = sorted(folder.glob("*.yaml")) + sorted(
+        path for path in folder.glob("*/*.yaml") if path.parent.name != OBSERVED_FOLDER
+    )
     return [path.relative_to(ROOT) for path in files]
 
 
