@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.scenario.observed import OBSERVED_FOLDER
+
 ROOT = Path(__file__).resolve().parents[1]
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 RUNS = 3_000
@@ -23,11 +25,13 @@ SEED = 11
 def shipped_scenarios() -> list[Path]:
     """Every scenario file the project ships, as paths relative to the repository root.
 
-    ``scenarios/observed/`` holds observed outcomes, not scenarios, and is left out.
+    Observed-outcome files (``scenarios/observed/``) are not scenarios and are left out.
     """
     folder = ROOT / "scenarios"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*/*.yaml"))
-    return [path.relative_to(ROOT) for path in files if path.parent != folder / "observed"]
+    files = sorted(folder.glob("*.yaml")) + sorted(
+        path for path in folder.glob("*/*.yaml") if path.parent.name != OBSERVED_FOLDER
+    )
+    return [path.relative_to(ROOT) for path in files]
 
 
 def table_digest(table: pd.DataFrame) -> str:

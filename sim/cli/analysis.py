@@ -1,4 +1,4 @@
-"""The analysis commands of ``negsim``: compare, sweep, sensitivity, discover, report, export.
+"""The analysis commands of ``negsim``: from compare to backtest, report and export.
 
 ``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
 taking the parsed arguments and returning the exit status. Mistakes a user can make raise
@@ -32,6 +32,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _add_sweep(subparsers)
     _add_sensitivity(subparsers)
     _add_discover(subparsers)
+    _add_backtest(subparsers)
     _add_report(subparsers)
     _add_export(subparsers)
 
@@ -141,6 +142,38 @@ def _add_discover(subparsers: argparse._SubParsersAction) -> None:
     )
     add_output_options(discover, "results/discover-<folder>-<condition>/")
     discover.set_defaults(handler=discover_command)
+
+
+def _add_backtest(subparsers: argparse._SubParsersAction) -> None:
+    backtest = subparsers.add_parser(
+        "backtest",
+        help="hold scenarios against what happened: event probabilities, proper scores",
+        description="How much probability a scenario gave to what happened (an observed-outcome "
+        "file, scenarios/observed/<case>.yaml), event by event and as a path, with proper "
+        "scores against stated reference forecasts. SCENARIO may be a result folder of negsim "
+        "run instead (its runs are used). Give several cases with --case SCENARIO OBSERVED "
+        "(repeated) for a calibration view across them.",
+    )
+    backtest.add_argument(
+        "scenario", type=Path, nargs="?", help="scenario YAML file or result folder"
+    )
+    backtest.add_argument("observed", type=Path, nargs="?", help="observed-outcome YAML file")
+    backtest.add_argument(
+        "--case",
+        nargs=2,
+        type=Path,
+        action="append",
+        default=[],
+        metavar=("SCENARIO", "OBSERVED"),
+        help="one more case (repeat for several)",
+    )
+    backtest.add_argument(
+        "--runs", type=count("runs"), help="runs per scenario file (default: the scenario's)"
+    )
+    backtest.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
+    add_output_options(backtest, "results/backtest-<case>/ or results/backtest-<n>-cases/")
+    backtest.add_argument("--no-report", action="store_true", help="do not write report.html")
+    backtest.set_defaults(handler=backtest_command)
 
 
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
@@ -263,6 +296,30 @@ def discover_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def backtest_command(arguments: argparse.Namespace) -> int:
+    """``negsim backtest SCENARIO OBSERVED [--case SCENARIO OBSERVED ...] [--runs N] ...``."""
+    from sim.pipelines.backtest import backtest
+
+    cases = [tuple(pair) for pair in arguments.case]
+    if arguments.scenario is not None and arguments.observed is None:
+        raise UsageError(f"backtest {arguments.scenario}: give the observed-outcome file too")
+    if arguments.scenario is not None:
+        cases.insert(0, (arguments.scenario, arguments.observed))
+    if not cases:
+        raise UsageError("backtest needs SCENARIO OBSERVED, or --case SCENARIO OBSERVED")
+    started = time.perf_counter()
+    result = backtest(
+        cases,
+        runs=arguments.runs,
+        seed=arguments.seed,
+        out=arguments.out,
+        force=arguments.force,
+        report=not arguments.no_report,
+    )
+    _print_result(result, started)
+    return 0
+
+
 def report_command(arguments: argparse.Namespace) -> int:
     """``negsim report DIR``."""
     from sim.analysis.folders import read_finished_manifest, read_json_object, read_summary
@@ -311,6 +368,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sweep": sweep_command,
     "sensitivity": sensitivity_command,
     "discover": discover_command,
+    "backtest": backtest_command,
     "report": report_command,
     "export": export_command,
 }

@@ -46,6 +46,7 @@ class Document:
         tables: Display tables, in order.
         notes: How the numbers were computed.
         charts: Caption of each chart, by file name, in order.
+        data: The numbers behind the tables, stored as ``results`` in ``<kind>.json``.
     """
 
     kind: str
@@ -55,6 +56,7 @@ class Document:
     tables: list[DocumentTable] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     charts: dict[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
     def markdown(self) -> str:
         """The document as Markdown (``<kind>.md``), charts linked as images."""
@@ -74,7 +76,7 @@ class Document:
 
     def description(self) -> dict[str, Any]:
         """The document as stored in ``<kind>.json`` for the HTML report."""
-        return {
+        description = {
             "kind": self.kind,
             "title": self.title,
             "subtitle": self.subtitle,
@@ -83,3 +85,4 @@ class Document:
             "tables": [display_table(t.title, t.shown, t.csv) for t in self.tables],
             "charts": [{"file": name, "caption": caption} for name, caption in self.charts.items()],
         }
+        return {**description, "results": self.data} if self.data else description

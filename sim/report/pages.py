@@ -35,7 +35,12 @@ def read_json(directory: Path, name: str) -> dict[str, Any]:
 def analysis_page(directory: Path, manifest: dict[str, Any], kind: str) -> dict[str, Any]:
     """The page of a comparison, sweep or sensitivity folder, from its ``<kind>.json``."""
     description = read_json(directory, f"{kind}.json")
-    if kind == "comparison":
+    if kind == "backtest":
+        parameters = [
+            parameter_table(f"Scenario parameters: {item['case']}", {"": item["scenario"]})
+            for item in manifest["inputs"]
+        ]
+    elif kind == "comparison":
         scenarios = {item["label"]: item.get("scenario", {}) for item in manifest["inputs"]}
         parameters = [
             parameter_table("Parameters that differ between the scenarios", scenarios, True),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import reprlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from pydantic import ValidationError
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.schema import Scenario, consistency_problems, did_you_mean, schema_fields
+
+FieldsAt = Callable[[tuple[str, ...]], set[str]]
+"""The field names a file format allows under a location (``schema_fields`` for scenarios)."""
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -50,9 +54,19 @@ class LoadedScenario:
 
 
 @dataclass
-class _Document:
+class LocatedData:
+    """The data of a YAML file and the file and line of each of its keys.
+
+    Attributes:
+        data: The parsed mapping.
+        lines: ``(file, line)`` by the path of keys leading to each value.
+    """
+
     data: dict[str, Any]
     lines: dict[tuple[str, ...], Location] = field(default_factory=dict)
+
+
+_Document = LocatedData
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -176,7 +190,23 @@ def _replaces(value: dict[str, Any], old: dict[str, Any]) -> bool:
     return "dist" in value or ("name" in value and value.get("name") != old.get("name"))
 
 
-def _read(path: Path) -> _Document:
+def read_located(path: Path, fields: FieldsAt, kind: str) -> LocatedData:
+    """Parse a YAML file of another format into data plus the line of every field.
+
+    The file is read as safely and with the same bounds as a scenario file.
+
+    Args:
+        path: The file.
+        fields: The field names the format allows under a location.
+        kind: What the file should be, for messages (``an observed-outcome file``).
+
+    Raises:
+        ScenarioError: The file cannot be read, is not YAML, or none of its keys is a field.
+    """
+    return _read(path, fields, kind)
+
+
+def _read(path: Path, fields: FieldsAt = schema_fields, kind: str = "a scenario file") -> _Document:
     """Parse one YAML file into data plus the line of every field."""
 
     def fail(message: str, line: int | None = None) -> ScenarioError:
@@ -230,8 +260,8 @@ def _read(path: Path) -> _Document:
         raise fail(
             f"expected a mapping of scenario fields at the top, got {type(data).__name__}", 1
         )
-    if data and not set(map(str, data)) & (schema_fields(()) | {"extends"}):
-        raise fail("is not a scenario file (none of its keys is a scenario field)")
+    if data and not set(map(str, data)) & (fields(()) | {"extends"}):
+        raise fail(f"is not {kind} (none of its keys is one of its fields)")
     return _Document(data, lines)
 
 
@@ -279,6 +309,20 @@ def _index_lines(node, path: tuple[str, ...], file: Path, lines: dict, budget: l
             _index_lines(item, (*path, str(index)), file, lines, budget)
 
 
+def located_problem(
+    document: LocatedData, default: Path, path: tuple[str, ...], message: str
+) -> Problem:
+    """A problem located at the deepest part of ``path`` that the file mentions."""
+    return _problem(document, default, path, message)
+
+
+def validation_problems(
+    error: ValidationError, data: dict[str, Any], fields: FieldsAt
+) -> list[tuple[tuple[str, ...], str]]:
+    """Pydantic's errors about data of any format as ``(path, message)`` pairs a user can act on."""
+    return _problems(error, data, fields)
+
+
 def _problem(document: _Document, default: Path, path: tuple[str, ...], message: str) -> Problem:
     """A problem located at the deepest part of ``path`` that the files mention."""
     for depth in range(len(path), -1, -1):
@@ -288,14 +332,16 @@ def _problem(document: _Document, default: Path, path: tuple[str, ...], message:
     return Problem(default, None, ".".join(path), message)
 
 
-def _problems(error: ValidationError, data: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+def _problems(
+    error: ValidationError, data: dict[str, Any], fields: FieldsAt = schema_fields
+) -> list[tuple[tuple[str, ...], str]]:
     """Pydantic's errors rewritten as ``(path, message)`` pairs a user can act on."""
     problems = []
     for item in error.errors():
         loc = _data_path(data, item["loc"])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            siblings = schema_fields(loc[:-1])
+            siblings = fields(loc[:-1])
             message = f"unknown key {loc[-1]!r}" + did_you_mean(loc[-1], siblings)
             if siblings:
                 message += f" (allowed here: {', '.join(sorted(siblings))})"

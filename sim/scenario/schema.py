@@ -335,7 +335,17 @@ def schema_fields(location: list[str] | tuple[str, ...]) -> set[str]:
         >>> schema_fields(["issues"])  # issue names are the scenario's own
         set()
     """
-    annotations: list[Any] = [Scenario]
+    return fields_at(Scenario, location)
+
+
+def fields_at(root: type[BaseModel], location: list[str] | tuple[str, ...]) -> set[str]:
+    """Field names a pydantic model allows under a dotted location (empty where keys are free).
+
+    Examples:
+        >>> sorted(fields_at(Calendar, ["extension"]))
+        ['days', 'probability', 'times']
+    """
+    annotations: list[Any] = [root]
     for part in location:
         if typing.get_origin(annotations[0]) is dict:
             annotations = [typing.get_args(annotations[0])[1]]

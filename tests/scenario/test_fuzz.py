@@ -25,12 +25,13 @@ from sim.batch.chunks import run_batch
 from sim.cli.commands import main
 from sim.params.numbers import support
 from sim.scenario.loading import load_scenario
+from sim.scenario.observed import OBSERVED_FOLDER
 from tests.conftest import SCENARIOS
 
 SHIPPED = {
     str(path.relative_to(SCENARIOS)): path.read_text(encoding="utf-8")
     for path in sorted(SCENARIOS.rglob("*.yaml"))
-    if "observed" not in path.relative_to(SCENARIOS).parts
+    if OBSERVED_FOLDER not in path.relative_to(SCENARIOS).parts
 }
 """The text of every shipped scenario, by its path inside ``scenarios/`` (observed outcomes in
 ``scenarios/observed/`` are not scenarios)."""
