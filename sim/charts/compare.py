@@ -179,7 +179,12 @@ def plot_time_to_deal(
 def plot_utilities(
     table: pd.DataFrame, parties: dict[str, str], colours: dict[str, Any], ax: Axes | None = None
 ) -> Figure:
-    """Both sides' utilities per run, one colour per scenario, with mean no-deal points."""
+    """Both sides' utilities per run, one colour per scenario, with mean no-deal points.
+
+    Beyond ``OVERLAID_SCENARIOS`` scenarios (and without ``ax``), one panel per scenario.
+    """
+    if ax is None and len(colours) > OVERLAID_SCENARIOS:
+        return plot_utility_small_multiples(table, parties, colours)
     figure, ax = figure_and_axes(ax, (6.5, 6))
     first, second = list(parties)[:2]
     runs = table[table["kind"] == "run"]
@@ -213,6 +218,50 @@ def plot_utilities(
         title="Utilities per run (X: mean no-deal point)",
     )
     legend_outside(ax, below=True, markerscale=2)
+    return figure
+
+
+def plot_utility_small_multiples(
+    table: pd.DataFrame, parties: dict[str, str], colours: dict[str, Any]
+) -> Figure:
+    """One utilities panel per scenario, the reference's runs in grey behind each of the others."""
+    labels = list(colours)
+    columns = min(3, len(labels))
+    rows = -(-len(labels) // columns)
+    figure = Figure(figsize=(4.2 * columns, 4.2 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    first, second = list(parties)[:2]
+    runs = table[table["kind"] == "run"]
+    reference = runs[runs["scenario"] == labels[0]]
+    for ax, label in zip(axes, labels, strict=False):
+        if label != labels[0]:
+            x, y = reference[f"utility.{first}"], reference[f"utility.{second}"]
+            ax.scatter(x, y, s=4, color="0.75", linewidth=0)
+        own = runs[runs["scenario"] == label]
+        ax.scatter(
+            own[f"utility.{first}"],
+            own[f"utility.{second}"],
+            s=5,
+            alpha=0.4,
+            color=colours[label],
+            linewidth=0,
+        )
+        for _, mark in table[(table["kind"] != "run") & (table["scenario"] == label)].iterrows():
+            ax.scatter(
+                mark[f"utility.{first}"],
+                mark[f"utility.{second}"],
+                marker="X",
+                s=120,
+                color=colours[label],
+                edgecolor="black",
+                zorder=3,
+            )
+        ax.set(xlim=(0, 1), ylim=(0, 1), title=label)
+    for ax in axes[len(labels) :]:
+        ax.set_visible(False)
+    figure.supxlabel(f"{parties[first]} utility (0-1)")
+    figure.supylabel(f"{parties[second]} utility (0-1)")
+    figure.suptitle(f"Utilities per run (X: mean no-deal point; grey: {labels[0]})")
     return figure
 
 

@@ -180,3 +180,16 @@ def test_negsim_compare_through_the_main_command_line(folders, tmp_path, capsys)
     assert (out / "comparison.md").is_file()
     assert sim.cli.commands.main(["compare", str(folders / "baseline"), "--out", str(out)]) == 2
     assert "at least two" in capsys.readouterr().err
+
+
+def test_more_than_three_scenarios_are_drawn_as_small_multiples(folders):
+    from sim.charts.compare import OVERLAID_SCENARIOS, all_charts
+
+    names = ["baseline", "baseline_again", "hardline", "baseline"]
+    results = load_results([folders / name for name in names])
+    assert len(results) > OVERLAID_SCENARIOS
+    charts = all_charts(results)
+    panels = [ax for ax in charts["utilities.png"].axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == [result.label for result in results]
+    rows = len(charts["issue_distributions.png"].axes) // 3  # one row per scenario, three issues
+    assert rows == 4
