@@ -381,9 +381,7 @@ class Negotiator(mesa.Agent):
             next_chance=self.next_chance(round_index),
         )
         accepts = self.acceptance.accepts(context)
-        if type(self.strategy).floor is not strategies.Strategy.floor:  # an obstinate demand
-            floor = self.strategy.floor(self.view(round_index))
-            accepts &= context.offered_utility + TIE >= floor
+        accepts &= context.offered_utility + TIE >= self.strategy.floor(self.view(round_index))
         for legislature in self.win_sets:
             accepts &= legislature.ratifies(offers)
         going_on = rejection_value(
