@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import select
 import signal
@@ -40,6 +41,8 @@ WORKER_WAIT = 30.0
 """Seconds a Dask scheduler has to show at least one worker."""
 ORPHAN_EXIT = 70
 """Exit status of a worker that stops because the process that started it is gone."""
+WATCH_INTERVAL = 1.0
+"""Seconds between two checks for a dead worker that the pool has not noticed."""
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +96,31 @@ class ProcessPoolEngine:
 
     def __exit__(self, *exc_info) -> None:
         if exc_info[0] is not None:  # stopped: end the workers now, even those still starting
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.kill()
+            self._break()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _break(self) -> None:
+        """End every worker now, in a way the pool cannot miss.
+
+        A worker killed while it sends a result leaves half a message in the result pipe. The
+        pool's manager thread then waits for the rest in a blocking read, which never ends, since
+        this process holds a writing end of that pipe too: shutting the pool down would hang.
+        Closing that end once the workers are gone turns the half message into an end of file,
+        which the pool takes for a dead worker, as it is.
+        """
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
+        self.pool._result_queue._writer.close()
+
+    def _first_done(self, running: dict[Future, Chunk]) -> set[Future]:
+        """The first of ``running`` to finish; a worker dead unnoticed breaks the pool first."""
+        while True:
+            done = wait(running, timeout=WATCH_INTERVAL, return_when=FIRST_COMPLETED)[0]
+            if done:
+                return done
+            processes = (getattr(self.pool, "_processes", None) or {}).values()
+            if multiprocessing.connection.wait([p.sentinel for p in list(processes)], timeout=0):
+                self._break()
 
     def _start(self) -> ProcessPoolExecutor:
         """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
@@ -127,7 +152,7 @@ class ProcessPoolEngine:
             broken = self._submit(task, waiting, running)
             lost = []
             if running:
-                lost = yield from _finished(wait(running, return_when=FIRST_COMPLETED)[0], running)
+                lost = yield from _finished(self._first_done(running), running)
             if lost or broken:  # the pool is broken: every chunk in flight is lost with it
                 lost += yield from _finished(wait(running)[0], running)
                 _count_attempts(lost or [None], attempts)

@@ -95,6 +95,28 @@ def die(chunk):
     os._exit(9)
 
 
+def die_half_sent(chunk):
+    """A worker killed as it sends its result: half a message is left in the result pipe."""
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:  # the pool's worker loop, up the stack
+        frame = frame.f_back
+    os.write(frame.f_locals["result_queue"]._writer.fileno(), (1_000).to_bytes(4, "big"))
+    os._exit(9)
+
+
+def test_a_worker_killed_while_it_sends_a_result_does_not_hang_the_pool():
+    """The pool's own reader would wait for the rest of the message forever; see `_break`."""
+    code = (
+        "from sim.batch.chunks import plan_chunks\n"
+        "from sim.batch.engines import ProcessPoolEngine\n"
+        "from tests.batch.test_workers import die_half_sent\n"
+        "with ProcessPoolEngine(1) as engine:\n"
+        "    list(engine.map(die_half_sent, plan_chunks(2, 1)))\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=90)
+    assert "BatchFailed: a worker process died (killed, or out of memory)" in ended.stderr
+
+
 def test_a_chunk_that_keeps_killing_its_worker_fails_after_bounded_attempts():
     with ProcessPoolEngine(1) as engine, pytest.raises(BatchFailed) as failure:
         list(engine.map(die, plan_chunks(2, 1)))
