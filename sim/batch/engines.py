@@ -110,7 +110,9 @@ class ProcessPoolEngine:
         """
         for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             process.kill()
-        self.pool._result_queue._writer.close()
+        results = getattr(self.pool, "_result_queue", None)  # None once the pool is shut down
+        if results is not None:
+            results._writer.close()
 
     def _first_done(self, running: dict[Future, Chunk]) -> set[Future]:
         """The first of ``running`` to finish; a worker dead unnoticed breaks the pool first."""
