@@ -108,7 +108,7 @@ class ProcessPoolEngine:
         Closing that end once the workers are gone turns the half message into an end of file,
         which the pool takes for a dead worker, as it is.
         """
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+        for process in self._workers():
             process.kill()
         results = getattr(self.pool, "_result_queue", None)  # None once the pool is shut down
         if results is not None:
@@ -120,9 +120,12 @@ class ProcessPoolEngine:
             done = wait(running, timeout=WATCH_INTERVAL, return_when=FIRST_COMPLETED)[0]
             if done:
                 return done
-            processes = (getattr(self.pool, "_processes", None) or {}).values()
-            if multiprocessing.connection.wait([p.sentinel for p in list(processes)], timeout=0):
+            if multiprocessing.connection.wait([p.sentinel for p in self._workers()], timeout=0):
                 self._break()
+
+    def _workers(self) -> list[multiprocessing.process.BaseProcess]:
+        """The pool's worker processes (none before they start or once it is shut down)."""
+        return list((getattr(self.pool, "_processes", None) or {}).values())
 
     def _start(self) -> ProcessPoolExecutor:
         """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
