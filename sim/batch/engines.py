@@ -415,6 +415,7 @@ def probe_scheduler(address: str, timeout: float) -> None:
     from distributed.comm import connect
 
     async def identity():
+        _listening(address, timeout)  # a refused connection is final: Dask would retry it
         comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
         try:
             await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
@@ -428,16 +429,25 @@ def probe_scheduler(address: str, timeout: float) -> None:
         raise UsageError(
             f"{address!r} is not a Dask scheduler address like tcp://HOST:8786 ({error})"
         ) from None
-    except (OSError, TimeoutError) as error:
-        reason = describe_os_error(error) if isinstance(error, OSError) and str(error) else ""
-        raise UsageError(
-            f"cannot reach the Dask scheduler {address} (no answer within {timeout:g} s"
-            f"{': ' + reason if reason else ''})"
-        ) from None
+    except OSError as error:  # TimeoutError included
+        timed_out = isinstance(error, TimeoutError) or not str(error)
+        reason = f"no answer within {timeout:g} s" if timed_out else describe_os_error(error)
+        raise UsageError(f"cannot reach the Dask scheduler {address} ({reason})") from None
     except Exception:  # whatever it said, it was not the Dask protocol
         reply = None
     if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
         raise UsageError(f"{address} does not answer as a Dask scheduler (another kind of server?)")
+
+
+def _listening(address: str, timeout: float) -> None:
+    """Open and close a TCP connection to ``address``; raises the ``OSError`` if that fails."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme in ("tcp", "tls"):
+        socket.create_connection(parse_host_port(location), timeout=timeout).close()
 
 
 def _dask_wait(futures):
