@@ -39,9 +39,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "korea_us_2025.yaml"
-RUNS, CHUNK, SEED = 60_000, 5_000, 7
-"""The batch most cases run: 12 chunks."""
-LONG = 400_000
+RUNS, CHUNK, SEED = 30_000, 5_000, 7
+"""The batch most cases run: 6 chunks."""
+LONG = 150_000
 """The batch the cases interrupt: long enough to be cut short on two workers."""
 
 
@@ -178,20 +178,15 @@ class Drill:
 
     def two_runs_into_one_folder(self) -> None:
         out = self.folder("shared")
-        command = [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "run",
-            str(BASELINE),
-            *map(str, self.batch(out)),
-        ]
-        first = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-        time.sleep(0.5)
+        line = command("run", BASELINE, *self.batch(out))
+        first = subprocess.Popen(line, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        staging = out.parent / f".{out.name}.partial"
+        while not staging.exists() and first.poll() is None:
+            time.sleep(0.01)
         second = negsim("run", BASELINE, *self.batch(out, seed=8))
         _, error = first.communicate(timeout=120)
         expect(Finished(first.returncode, error), 0)
-        expect(second, 2, "is in use by process")
+        expect(second, 2, "is being written by another negsim run (process")
         self.intact(out)
 
     def damaged_chunk(self, damage: Callable[[Path], None]) -> None:
@@ -288,23 +283,17 @@ class Drill:
 
     def ctrl_c_while_the_workers_start(self) -> None:
         out = self.folder("interrupted")
-        command = [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "run",
-            str(BASELINE),
-            *map(str, self.batch(out)),
-        ]
         process = subprocess.Popen(
-            [*command, "--engine", "process"],
+            command("run", BASELINE, *self.batch(out), "--engine", "process"),
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
-        time.sleep(1.5)
+        main = psutil.Process(process.pid)
+        while process.poll() is None and not main.children():
+            time.sleep(0.01)
         process.send_signal(signal.SIGINT)
         _, error = process.communicate(timeout=60)
         if process.returncode == 0:
