@@ -34,17 +34,38 @@ def shipped_scenarios() -> list[Path]:
     return [path.relative_to(ROOT) for path in files]
 
 
-def table_digest(table: pd.DataFrame) -> str:
-    """SHA-256 of a table's column names, types and values, exactly (no rounding).
+#: Low mantissa bits a float is rounded off at before hashing: 2**-32 relative, about 2e-10.
+ROUNDED_BITS = 20
 
-    Numbers, booleans and dates are hashed by their bytes; text and categories by their
-    values, whatever pandas version stores them (``object`` or ``str`` dtype).
+
+def rounded_floats(values: np.ndarray) -> np.ndarray:
+    """Float64 values rounded to the nearest multiple of 2**ROUNDED_BITS units in the last place.
+
+    numpy picks its ``exp``, ``log`` and ``power`` kernels by the processor's instruction set
+    (AVX-512 or not), and they differ in the last bit: the same run on two machines can give
+    utilities 1e-16 apart. Rounding the bits keeps the digest a test of the model's numbers,
+    not of the processor.
+    """
+    half, mask = np.uint64(1 << (ROUNDED_BITS - 1)), ~np.uint64((1 << ROUNDED_BITS) - 1)
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.uint64)
+    return (bits + half) & mask
+
+
+def table_digest(table: pd.DataFrame) -> str:
+    """SHA-256 of a table's column names, types and values, floats rounded to about 2e-10.
+
+    Integers, booleans and dates are hashed by their bytes, floats by their rounded bits
+    (``rounded_floats``); text and categories by their values, whatever pandas version stores
+    them (``object`` or ``str`` dtype).
     """
     digest = hashlib.sha256()
     for name in table.columns:
         column = table[name]
         kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else "text"
-        if kind in "biufcmM":
+        if kind == "f":
+            digest.update(f"{name}:{column.dtype}\n".encode())
+            digest.update(rounded_floats(column.to_numpy()).tobytes())
+        elif kind in "biucmM":
             digest.update(f"{name}:{column.dtype}\n".encode())
             digest.update(np.ascontiguousarray(column.to_numpy()).tobytes())
         else:
