@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
 from sim.batch.engines import InProcessEngine, chunk_task, engine_record
@@ -106,7 +107,7 @@ def run_scenario(
                 if not staging.joined:
                     _simulate(staging, engine, spec, seed, chunks, trace_rounds, progress)
                 summary = _summarise_and_chart(staging.path, spec)
-            except (OSError, MemoryError, BatchFailed) as error:
+            except (OSError, MemoryError, pa.ArrowException, BatchFailed) as error:
                 raise BatchFailed(f"{_cause(error)}; {_kept(staging)}") from None
         try:
             staging.commit()
@@ -121,6 +122,9 @@ def _cause(error: BaseException) -> str:
         return f"cannot write the results: {describe_os_error(error)}"
     if isinstance(error, MemoryError):
         return "ran out of memory (a smaller --chunk-runs needs less)"
+    if isinstance(error, pa.ArrowException):  # e.g. no thread could start under `ulimit -v`
+        reason = str(error).removeprefix("Unknown error: ")
+        return f"the machine refused what reading the results needs ({reason})"
     return str(error)
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from sim.batch import storage
@@ -64,6 +65,10 @@ def test_a_file_size_limit_is_one_line_and_the_batch_resumes(size, chunks, refer
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), reference)
 
 
+NO_THREAD = "Failed to launch worker thread: Resource temporarily unavailable"
+"""What pyarrow says when `ulimit -v` leaves no room for a thread's stack."""
+
+
 def fail_after(calls, error, monkeypatch, module, name):
     real = getattr(module, name)
     count = []
@@ -83,8 +88,9 @@ def fail_after(calls, error, monkeypatch, module, name):
         (storage, "_write_parquet", OSError(errno.EROFS, "Read-only file system", "chunks")),
         (run, "write_json", OSError(errno.ENOSPC, "No space left on device", "summary.json")),
         (run, "_summarise_and_chart", MemoryError()),
+        (run, "_summarise_and_chart", pa.ArrowException(f"Unknown error: {NO_THREAD}")),
     ],
-    ids=["read-only-mid-batch", "disk-full-at-the-summary", "out-of-memory"],
+    ids=["read-only-mid-batch", "disk-full-at-the-summary", "out-of-memory", "no-thread"],
 )
 def test_a_fault_mid_batch_keeps_the_work_for_resume(
     module, name, error, reference, tmp_path, monkeypatch
@@ -94,7 +100,9 @@ def test_a_fault_mid_batch_keeps_the_work_for_resume(
         fail_after(2 if name == "_write_parquet" else 0, error, patch, module, name)
         with pytest.raises(BatchFailed) as failure:
             run_scenario(BASELINE, runs=RUNS, seed=4, out=out, chunk_runs=CHUNK)
-    cause = "ran out of memory" if isinstance(error, MemoryError) else error.strerror
+    cause = {MemoryError: "ran out of memory", pa.ArrowException: NO_THREAD}.get(
+        type(error), getattr(error, "strerror", None)
+    )
     assert cause in str(failure.value) and "the work done is kept in" in str(failure.value)
     assert not out.exists()
     run_scenario(BASELINE, runs=RUNS, seed=4, out=out, chunk_runs=CHUNK, resume=True)
