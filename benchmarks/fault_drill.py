@@ -216,15 +216,17 @@ class Drill:
     def kill_between_the_renames_of_force(self) -> None:
         out = self.folder("replaced")
         expect(negsim("run", BASELINE, *self.batch(out, seed=1)), 0)
+        # Killed at the second rename of the commit: the staged folder moving into ``out``
+        # once the old one has moved aside (the first rename's target is ``.NAME.old``; file
+        # writes elsewhere replace files, never ``out`` itself).
         crash = (
             "import os, signal, sys\n"
-            "import sim.batch.destinations as d\n"
-            "calls, real = [], os.replace\n"
+            "real = os.replace\n"
             "def replace(a, b):\n"
-            "    calls.append(a)\n"
-            "    if len(calls) == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
+            f"    if os.path.abspath(b) == {str(out.resolve())!r}:\n"
+            "        os.kill(os.getpid(), signal.SIGKILL)\n"
             "    real(a, b)\n"
-            "d.os.replace = replace\n"
+            "os.replace = replace\n"
             "from sim.cli.commands import main; sys.exit(main(sys.argv[1:]))\n"
         )
         line = [sys.executable, "-c", crash, *command("run", BASELINE, *self.batch(out))[3:]]
