@@ -9,6 +9,9 @@ The public API, for notebooks and scripts::
     result = sim.run_scenario("scenarios/korea_us_2025.yaml", out="results/demo")  # writes files
     trace = sim.trace_run(loaded.scenario, seed=1, run=3, runs=1_000)
     figure = sim.plot_trace(trace)
+    done = sim.calibrate("scenarios/cases/japan_us_2025.yaml",
+                         "scenarios/observed/japan_us_2025.yaml", runs=5_000)  # writes files
+    done.posterior_file  # a scenario that extends the original, with the fitted parameters
 
 ``sim.plots`` is the former name of ``sim.charts`` and still works. Names are imported on first
 use, so that ``negsim --version`` or ``negsim validate`` do not pay for the plotting and
@@ -33,6 +36,8 @@ _EXPORTS = {
     "summarise": "sim.analysis.summary",
     "trace_run": "sim.pipelines.trace",
     "plot_trace": "sim.charts.trace",
+    "backtest": "sim.pipelines.backtest",
+    "calibrate": "sim.pipelines.calibrate",
 }
 _MODULES = {"charts": "sim.charts", "plots": "sim.charts"}
 

@@ -1,4 +1,4 @@
-"""The analysis commands of ``negsim``: from compare to backtest, report and export.
+"""The analysis commands of ``negsim``: from compare to backtest and calibrate, report, export.
 
 ``add_commands(subparsers)`` adds them to the ``negsim`` parser; each sets ``handler``, a function
 taking the parsed arguments and returning the exit status. Mistakes a user can make raise
@@ -33,6 +33,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _add_sensitivity(subparsers)
     _add_discover(subparsers)
     _add_backtest(subparsers)
+    _add_calibrate(subparsers)
     _add_report(subparsers)
     _add_export(subparsers)
 
@@ -174,6 +175,50 @@ def _add_backtest(subparsers: argparse._SubParsersAction) -> None:
     add_output_options(backtest, "results/backtest-<case>/ or results/backtest-<n>-cases/")
     backtest.add_argument("--no-report", action="store_true", help="do not write report.html")
     backtest.set_defaults(handler=backtest_command)
+
+
+def share(text: str) -> float:
+    """A share of the runs: a number above 0 and at most 1 (``0.05``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.05, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"the share must be above 0 and at most 1, got {text}")
+    return value
+
+
+def _add_calibrate(subparsers: argparse._SubParsersAction) -> None:
+    calibrate = subparsers.add_parser(
+        "calibrate",
+        help="condition a scenario's uncertain parameters on what happened (rejection ABC)",
+        description="Run one batch of the scenario, keep the runs nearest the observed outcome "
+        "(rejection ABC: a distance over the ending, the deal's date, the extensions and each "
+        "issue; the tolerance is the --accept quantile of the distances), and write a posterior "
+        "scenario (posterior.yaml, which extends SCENARIO) with distributions fitted to the "
+        "accepted draws, a prior-versus-posterior chart per parameter, the acceptance rate and "
+        "effective sample size, and a posterior predictive check (the posterior scenario rerun "
+        "and held against OBSERVED like negsim backtest).",
+    )
+    calibrate.add_argument("scenario", type=Path, help="scenario YAML file")
+    calibrate.add_argument("observed", type=Path, help="observed-outcome YAML file")
+    calibrate.add_argument(
+        "--runs", type=count("runs"), help="runs of the calibration batch (default: scenario's)"
+    )
+    calibrate.add_argument("--seed", type=seed, help="master seed (default: the scenario's)")
+    calibrate.add_argument(
+        "--accept",
+        type=share,
+        metavar="SHARE",
+        help="share of the runs accepted, nearest first (default: 0.05)",
+    )
+    calibrate.add_argument(
+        "--check-runs",
+        type=count("runs"),
+        help="runs of the posterior predictive check (default: --runs)",
+    )
+    add_output_options(calibrate, "results/<name>-calibrate/")
+    calibrate.set_defaults(handler=calibrate_command)
 
 
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
@@ -320,6 +365,26 @@ def backtest_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def calibrate_command(arguments: argparse.Namespace) -> int:
+    """``negsim calibrate SCENARIO OBSERVED [--runs N] [--seed S] [--accept SHARE] ...``."""
+    from sim.analysis.calibration import DEFAULT_ACCEPT
+    from sim.pipelines.calibrate import calibrate
+
+    started = time.perf_counter()
+    result = calibrate(
+        arguments.scenario,
+        arguments.observed,
+        runs=arguments.runs,
+        seed=arguments.seed,
+        accept=DEFAULT_ACCEPT if arguments.accept is None else arguments.accept,
+        check_runs=arguments.check_runs,
+        out=arguments.out,
+        force=arguments.force,
+    )
+    _print_result(result, started)
+    return 0
+
+
 def report_command(arguments: argparse.Namespace) -> int:
     """``negsim report DIR``."""
     from sim.analysis.folders import read_finished_manifest, read_json_object, read_summary
@@ -369,6 +434,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sensitivity": sensitivity_command,
     "discover": discover_command,
     "backtest": backtest_command,
+    "calibrate": calibrate_command,
     "report": report_command,
     "export": export_command,
 }

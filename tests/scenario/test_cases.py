@@ -32,6 +32,11 @@ def test_the_library_has_at_least_three_cases_besides_korea():
     assert len(CASES) >= 3
 
 
+def test_the_library_holds_the_four_deals_before_korea():
+    names = {path.stem for path in CASES}
+    assert {"uk_us_2025", "vietnam_us_2025", "japan_us_2025", "eu_us_2025"} <= names
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_every_case_validates(path, capsys):
     assert main(["validate", str(path)]) == 0, capsys.readouterr().err
