@@ -107,8 +107,9 @@ class _Keys:
             high = option.get("maximum")
             if low is None and high is None:
                 continue
-            left = "(" if "exclusiveMinimum" in option else "["
-            ranges.append(f"{left}{_number(low, '-∞')}, {_number(high, '∞')}]")
+            left = "(" if "exclusiveMinimum" in option or low is None else "["
+            right = ")" if high is None else "]"
+            ranges.append(f"{left}{_number(low, '-∞')}, {_number(high, '∞')}{right}")
         fewest, most = node.get("minProperties"), node.get("maxProperties")
         if fewest is not None or most is not None:
             count = fewest if fewest == most else f"{fewest or 0} to {most or 'any'}"
@@ -156,6 +157,24 @@ class _Keys:
                     yield from walk(values, f"{key}.{PLACEHOLDERS.get(name, '<name>')}")
 
         yield from walk(self.schema, "")
+
+
+def _registry(where: str) -> dict[str, type]:
+    """The classes behind a choice of kinds, by name: strategies or acceptance rules."""
+    from sim.players import acceptance, strategies
+
+    if where.endswith(".strategy"):
+        return strategies.REGISTRY
+    return acceptance.REGISTRY if where.endswith(".acceptance") else {}
+
+
+def _text_of(docstring: str | None) -> str:
+    """A docstring's paragraphs, each on one line, with reST ``code`` as Markdown."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(docstring or "").split("\n\n")
+    text = "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+    return text.replace("``", "`")
 
 
 def _number(value: float | None, missing: str) -> str:
@@ -210,9 +229,16 @@ def scenario_page() -> str:
         discriminator = "kind" if "kind" in kinds[0]["properties"] else "name"
         parts.append(f"\n## `{where}`\n\n")
         parts.append(f"A block chosen by its `{discriminator}`; the other keys depend on it.\n\n")
+        registry = _registry(where)
         for kind in sorted(kinds, key=lambda block: block["properties"][discriminator]["const"]):
             value = kind["properties"][discriminator]["const"]
-            parts.append(f"### `{discriminator}: {value}`\n\n{kind.get('description', '')}\n\n")
+            parts.append(f"### `{discriminator}: {value}`\n\n")
+            if value in registry:
+                player = registry[value]
+                summary = _text_of(player.__doc__).split("\n\n", 1)[0]
+                parts.append(f"{summary}\n\n*Source:* {player.citation}.\n\n")
+            else:
+                parts.append(f"{kind.get('description', '')}\n\n")
             rows = [row for row in keys.rows(kind, "") if row[0] != discriminator]
             parts.append(_table(rows, HEADER) if rows else "No other keys.\n")
             parts.append("\n")
