@@ -109,3 +109,20 @@ def test_variant_schema_takes_partial_blocks():
     data = {"extends": "korea_us_2025.yaml", "negotiators": {"us": {"strategy": {"beta": 0.5}}}}
     assert schema_validator(True).is_valid(data)
     assert not schema_validator(False).is_valid(data)
+
+
+def test_every_key_says_what_it_means():
+    """An editor shows a key's description on hover; the key reference prints it."""
+    schema = scenario_schema()
+
+    def described(field: dict) -> bool:
+        target = field.get("$ref", "").rsplit("/", 1)[-1]
+        return bool(field.get("description") or schema["$defs"].get(target, {}).get("description"))
+
+    missing = [
+        f"{name}.{key}"
+        for name, definition in [("Scenario", schema), *schema["$defs"].items()]
+        for key, field in definition.get("properties", {}).items()
+        if key not in ("dist", "name", "kind") and not described(field)
+    ]
+    assert not missing, missing
