@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,7 +63,7 @@ class _Keys:
         if "additionalProperties" in node and isinstance(node["additionalProperties"], dict):
             node = self.resolve(node["additionalProperties"])
         options = node.get("oneOf")
-        if not options or "Distribution" in json.dumps(options[0]):
+        if not options or "Uniform" in json.dumps(options):
             return None
         return [self.resolve(option) for option in options]
 
@@ -73,7 +74,7 @@ class _Keys:
             words = [self.type_of(option) for option in options if option.get("type") != "null"]
             text = " or ".join(dict.fromkeys(words))
             return text + (" (or null)" if len(words) < len(options) else "")
-        if node.get("$ref", "").endswith("/Distribution"):
+        if re.search(r"/Distribution(_[\w.-]+)?$", node.get("$ref", "")):
             return "distribution"
         if "not" in node:
             return "refused"

@@ -1,7 +1,8 @@
 """The JSON Schema of scenario files: shipped as generated, valid, and agreeing with the loader.
 
 The loader stays the authority: the schema must accept every shipped scenario and reject the part
-of the bad-scenario corpus it can judge (wrong types, unknown keys, ranges of fixed numbers).
+of the bad-scenario corpus it can judge (wrong types, unknown keys, ranges of numbers and of
+distributions' draws).
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ REJECTED = [
     "extends_not_a_string",
     "infinite_number",
     "integer_beyond_float",
+    "lognormal_for_probability",
     "missing_calendar",
     "name_with_spaces",
     "normal_negative_sd",
@@ -36,6 +38,7 @@ REJECTED = [
     "obstinate_probability_above_one",
     "one_negotiator",
     "probability_above_one",
+    "probability_distribution_above_one",
     "rate_per_meeting",
     "runs_absurd",
     "runs_zero",
@@ -126,3 +129,22 @@ def test_every_key_says_what_it_means():
         if key not in ("dist", "name", "kind") and not described(field)
     ]
     assert not missing, missing
+
+
+def test_a_distribution_must_draw_within_its_parameters_range():
+    full = schema_validator(False)
+    data = json_data(SCENARIOS / "korea_us_2025.yaml")
+    extension = data["calendar"]["extension"]
+    for probability, valid in [
+        ({"dist": "uniform", "low": 0.2, "high": 0.9}, True),
+        ({"dist": "uniform", "low": 0.2, "high": 1.5}, False),
+        ({"dist": "beta", "a": 2, "b": 3}, True),
+        ({"dist": "beta", "a": 2, "b": 3, "high": 2}, False),
+        ({"dist": "normal", "mean": 0.5, "sd": 0.1}, False),
+        ({"dist": "normal", "mean": 0.5, "sd": 0.1, "low": 0, "high": 1}, True),
+        ({"dist": "lognormal", "mu": 0, "sigma": 1}, False),
+        ({"dist": "choice", "values": [0.1, 0.4]}, True),
+        ({"dist": "choice", "values": [0.1, 4]}, False),
+    ]:
+        extension["probability"] = probability
+        assert full.is_valid(data) == valid, probability
