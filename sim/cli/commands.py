@@ -1,4 +1,4 @@
-"""The ``negsim`` command line: ``run``, ``validate``, ``trace`` and the analysis commands.
+"""The ``negsim`` command line: ``run``, ``validate``, ``schema``, ``trace``, analysis commands.
 
 The analysis commands (``compare``, ``sweep``, ``sensitivity``, ``report``) live in
 ``sim.cli.analysis``.
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_explore(commands)
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    _add_schema(commands)
     add_commands(commands)
     return parser
 
@@ -127,6 +128,17 @@ def _add_explore(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_schema(commands: argparse._SubParsersAction) -> None:
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of scenario files, for editors"
+    )
+    schema.add_argument(
+        "--variant",
+        action="store_true",
+        help="the looser schema of a file that starts with extends: (every key optional)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``negsim`` console script; returns the exit status."""
     parser = build_parser()
@@ -152,6 +164,7 @@ def _dispatch(arguments: argparse.Namespace, stopped: dict[str, int]) -> int:
             "trace": _trace,
             "explore": _explore,
             "validate": _validate,
+            "schema": _schema,
             **HANDLERS,
         }
         return handlers[arguments.command](arguments)
@@ -324,3 +337,10 @@ def _validate(arguments: argparse.Namespace) -> int:
         else:
             print(f"{path}: ok ({loaded.scenario.name})")
     return EXIT_USAGE if failed else 0
+
+
+def _schema(arguments: argparse.Namespace) -> int:
+    from sim.scenario.json_schema import schema_text
+
+    print(schema_text(variant=arguments.variant), end="")
+    return 0
