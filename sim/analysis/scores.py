@@ -94,7 +94,9 @@ def crps_ensemble(observed: float, ensemble: ArrayLike) -> float:
     ensemble = np.asarray(ensemble, dtype=float)
     if ensemble.size == 0:
         return math.nan
-    return float(sr.crps_ensemble(float(observed), ensemble, estimator="nrg"))
+    # "qd" (quantile decomposition) sorts the draws: the same value as the energy form "nrg",
+    # in O(n log n) time and O(n) memory where "nrg" builds an n-by-n matrix (6 GB at 20,000).
+    return float(sr.crps_ensemble(float(observed), ensemble, estimator="qd"))
 
 
 def crps_uniform(observed: float, low: float, high: float) -> float:

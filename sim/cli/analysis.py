@@ -218,6 +218,7 @@ def _add_calibrate(subparsers: argparse._SubParsersAction) -> None:
         help="runs of the posterior predictive check (default: --runs)",
     )
     add_output_options(calibrate, "results/<name>-calibrate/")
+    calibrate.add_argument("--no-report", action="store_true", help="do not write report.html")
     calibrate.set_defaults(handler=calibrate_command)
 
 
@@ -380,6 +381,7 @@ def calibrate_command(arguments: argparse.Namespace) -> int:
         check_runs=arguments.check_runs,
         out=arguments.out,
         force=arguments.force,
+        report=not arguments.no_report,
     )
     _print_result(result, started)
     return 0

@@ -85,6 +85,7 @@ def calibrate(
     check_runs: int | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    report: bool = True,
 ) -> CalibrationResult:
     """Calibrate a scenario's uncertain parameters to an observed outcome and write one folder.
 
@@ -92,7 +93,8 @@ def calibrate(
     (the posterior scenario: it ``extends:`` the original by its path relative to the folder, and
     runs ``check_runs`` runs with the seed used here, so ``negsim run`` of it repeats the check),
     ``calibration.md``, ``calibration.json`` (every number under ``results``), ``parameters.csv``,
-    ``accepted.csv``, a chart per parameter (``parameter-<path>.png``) and ``manifest.json``.
+    ``accepted.csv``, a chart per parameter (``parameter-<path>.png``), ``manifest.json`` and
+    ``report.html``.
 
     Args:
         scenario: The scenario file.
@@ -103,6 +105,7 @@ def calibrate(
         check_runs: Runs of the posterior predictive check; ``runs`` when ``None``.
         out: Output folder.
         force: Replace ``out`` if it exists.
+        report: Also write ``report.html``.
 
     Returns:
         The folder, the posterior and the check.
@@ -165,7 +168,7 @@ def calibrate(
         "check_runs": check_runs,
     }
     with analysis_folder(out, "calibration", manifest, force) as folder:
-        write_document(folder, document, figures)
+        write_document(folder, document, figures, report)
         write_text(folder / POSTERIOR_FILE, _posterior_text(overlay, calibration, loaded_observed))
         _accepted(table, calibration).to_csv(folder / ACCEPTED_FILE, index=False)
     return CalibrationResult(out, calibration, before, after, posterior, document.text)

@@ -24,7 +24,7 @@ from sim.report.pages import analysis_page, read_json
 from sim.report.run import run_page
 
 REPORT_FILE = "report.html"
-ANALYSIS_KINDS = ("comparison", "sweep", "sensitivity", "discovery", "backtest")
+ANALYSIS_KINDS = ("comparison", "sweep", "sensitivity", "discovery", "backtest", "calibration")
 
 
 # The report ---------------------------------------------------------------------------------

@@ -33,9 +33,9 @@ def read_json(directory: Path, name: str) -> dict[str, Any]:
 
 
 def analysis_page(directory: Path, manifest: dict[str, Any], kind: str) -> dict[str, Any]:
-    """The page of a comparison, sweep or sensitivity folder, from its ``<kind>.json``."""
+    """The page of an analysis folder (comparison to calibration), from its ``<kind>.json``."""
     description = read_json(directory, f"{kind}.json")
-    if kind == "backtest":
+    if kind in ("backtest", "calibration"):
         parameters = [
             parameter_table(f"Scenario parameters: {item['case']}", {"": item["scenario"]})
             for item in manifest["inputs"]

@@ -25,7 +25,8 @@ def calibrated(tmp_path_factory):
 def test_calibrate_writes_the_posterior_scenario_tables_and_charts(calibrated):
     names = {path.name for path in calibrated.iterdir()}
     assert {"posterior.yaml", "calibration.md", "calibration.json", "manifest.json"} <= names
-    assert {"parameters.csv", "accepted.csv"} <= names
+    assert {"parameters.csv", "accepted.csv", "report.html"} <= names
+    assert "Calibration" in (calibrated / "report.html").read_text()
     assert "parameter-negotiators.us.strategy.beta.png" in names
     results = json.loads((calibrated / "calibration.json").read_text())["results"]
     abc = results["calibration"]
