@@ -46,7 +46,7 @@ from sim.analysis.posterior import (
 from sim.params.distributions import DistributionBase
 from sim.params.numbers import support
 from sim.scenario.observed import Observed
-from sim.scenario.schema import Scenario, iter_params, longest_extension
+from sim.scenario.schema import Scenario, longest_extension, uncertain_parameters
 
 DEFAULT_ACCEPT = 0.05
 """Share of the runs accepted, nearest first: the tolerance is this quantile of the distances."""
@@ -260,8 +260,8 @@ class Calibration:
 
     @property
     def accepted(self) -> int:
-        """Runs at or below the tolerance."""
-        return int((self.distance <= self.tolerance).sum())
+        """Runs in the posterior: those with a weight (a run exactly at the tolerance weighs 0)."""
+        return int((self.weights > 0).sum())
 
     @property
     def acceptance_rate(self) -> float:
@@ -292,19 +292,11 @@ class Calibration:
         return {parameter.path: parameter.fitted for parameter in self.parameters}
 
 
-def uncertain_parameters(scenario: Scenario) -> dict[str, DistributionBase]:
-    """The scenario's uncertain parameters (drawn once per run), by dotted path."""
-    return {
-        path: param for path, param in iter_params(scenario) if isinstance(param, DistributionBase)
-    }
-
-
 def calibrate_table(
     table: pd.DataFrame,
     scenario: Scenario,
     target: Target,
     accept: float = DEFAULT_ACCEPT,
-    weights: dict[str, float] | None = None,
 ) -> Calibration:
     """Rejection ABC of the scenario's uncertain parameters on a batch's runs table.
 
@@ -313,13 +305,12 @@ def calibrate_table(
         scenario: The scenario; its uncertain parameters are the ones calibrated.
         target: What happened (``target_of``).
         accept: Share of the runs to accept (0 to 1).
-        weights: Weights of the distance's components by kind (``DEFAULT_WEIGHTS``).
 
     Returns:
         The tolerance, each run's weight and each parameter's posterior.
     """
     components = distance_components(table, scenario, target)
-    distance = distances(components, weights)
+    distance = distances(components)
     tolerance, kernel = acceptance(distance, accept)
     kept = kernel > 0
     parameters = []

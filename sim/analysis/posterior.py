@@ -118,6 +118,8 @@ def fit_distribution(
         mu, sigma = weighted_mean_sd(np.log(x), w)
         return {"dist": "lognormal", "mu": _round(mu), "sigma": _round(max(sigma, 1e-9))}
     low, high = prior.support()
+    if high <= low:  # a constant written as a distribution: nothing to fit
+        return prior.model_dump()
     mean, sd = weighted_mean_sd(x, w)
     if isinstance(prior, Normal):
         fitted: dict[str, Any] = {"dist": "normal", "mean": _round(mean)}
@@ -134,9 +136,9 @@ def fit_distribution(
 def beta_by_moments(mean: float, variance: float) -> tuple[float, float]:
     """The beta ``(a, b)`` on ``[0, 1]`` with the given mean and variance (method of moments).
 
-    ``a = m c``, ``b = (1 - m) c`` with ``c = m (1 - m) / v - 1``; a variance at or beyond a
-    beta's largest, ``m (1 - m)``, gives the flattest beta of that mean that is defined
-    (``c = 1``), and ``a`` and ``b`` are kept to at most ``LARGEST_SHAPE``.
+    ``a = m c``, ``b = (1 - m) c`` with ``c = m (1 - m) / v - 1``; a variance at or beyond
+    ``m (1 - m) / 2`` (``c`` at most 1) gives ``c = 1``, the widest of these betas (U-shaped, with
+    most of its mass near both ends), and ``a`` and ``b`` are kept to at most ``LARGEST_SHAPE``.
 
     Examples:
         >>> beta_by_moments(0.5, 1 / 12)  # the uniform's moments

@@ -30,7 +30,7 @@ import pandas as pd
 from sim.errors import UsageError
 from sim.params.distributions import DistributionBase
 from sim.params.quantiles import quantile
-from sim.scenario.schema import Scenario, iter_params
+from sim.scenario.schema import Scenario
 from sim.seeds import child
 
 DEFAULT_SAMPLES = 1024
@@ -51,20 +51,6 @@ METHOD = (
 
 
 # Parameters and design ----------------------------------------------------------------------
-
-
-def uncertain_parameters(scenario: Scenario) -> dict[str, DistributionBase]:
-    """The parameters drawn from distributions, by dotted path, in the scenario's order.
-
-    Args:
-        scenario: A validated scenario.
-
-    Returns:
-        Each uncertain parameter's distribution, by dotted path.
-    """
-    return {
-        path: param for path, param in iter_params(scenario) if isinstance(param, DistributionBase)
-    }
 
 
 def round_samples(samples: int) -> int:

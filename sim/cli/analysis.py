@@ -227,13 +227,13 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         "report",
         help="write a self-contained report.html into a result folder",
         description="Write report.html (charts embedded, no network needed) into a folder "
-        "written by negsim run, compare, sweep or sensitivity.",
+        "written by negsim run, compare, sweep, sensitivity, discover, backtest or calibrate.",
     )
     report.add_argument(
         "directory",
         type=Path,
         metavar="DIR",
-        help="a folder written by run, compare, sweep or sensitivity",
+        help="a folder written by run or by one of the analysis commands",
     )
     report.set_defaults(handler=report_command)
 

@@ -27,7 +27,6 @@ from sim.analysis.calibration import (
     Calibration,
     calibrate_table,
     target_of,
-    uncertain_parameters,
 )
 from sim.analysis.posterior import fitted_density
 from sim.batch.chunks import run_batch
@@ -39,7 +38,7 @@ from sim.pipelines.output import DEFAULT_RESULTS, analysis_folder, write_documen
 from sim.report.calibration import calibration_document
 from sim.scenario.loading import LoadedScenario, load_scenario
 from sim.scenario.observed import LoadedObserved, issue_problems, load_observed
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, uncertain_parameters
 from sim.scenario.variants import build_variant
 
 POSTERIOR_FILE = "posterior.yaml"

@@ -22,7 +22,6 @@ from sim.analysis.sensitivity import (
     round_samples,
     run_design_and_repeat,
     sobol_table,
-    uncertain_parameters,
 )
 from sim.batch.engines import InProcessEngine, engine_record
 from sim.batch.storage import check_destination, scenario_record
@@ -32,7 +31,7 @@ from sim.params.distributions import DistributionBase
 from sim.pipelines.output import DEFAULT_RESULTS, analysis_folder, write_document
 from sim.report.sensitivity import distribution_text, sensitivity_document
 from sim.scenario.loading import LoadedScenario, load_scenario
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, uncertain_parameters
 
 __all__ = ["DEFAULT_SAMPLES", "SensitivityResult", "default_folder", "sensitivity"]
 

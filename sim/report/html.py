@@ -31,10 +31,11 @@ ANALYSIS_KINDS = ("comparison", "sweep", "sensitivity", "discovery", "backtest",
 
 
 def write_report(directory: str | Path) -> Path:
-    """Write ``report.html`` into a result, comparison, sweep or sensitivity folder.
+    """Write ``report.html`` into a result folder or an analysis folder.
 
     Args:
-        directory: A folder written by ``negsim run``, ``compare``, ``sweep`` or ``sensitivity``.
+        directory: A folder written by ``negsim run`` or by an analysis command (``compare``,
+            ``sweep``, ``sensitivity``, ``discover``, ``backtest``, ``calibrate``).
 
     Returns:
         The path of the report.

@@ -249,13 +249,27 @@ def load_observed(path: str | Path) -> LoadedObserved:
 
 
 def issue_problems(loaded: LoadedObserved, scenario: Scenario) -> list[Problem]:
-    """What keeps the observed file from fitting the scenario: an issue missing on either side.
+    """What keeps the observed file from fitting the scenario: an issue or a deadline.
 
-    A scenario issue that the file lacks is reported at the line of ``issues``; an issue the
-    scenario does not have, at its own line.
+    An issue missing on either side, or a deadline in force that the scenario's calendar would
+    date otherwise. A scenario issue that the file lacks is reported at the line of ``issues``;
+    an issue the scenario does not have, at its own line. With no extension observed, the
+    deadline in force is the scenario's own deadline (the last day to agree): a file that dates
+    it a day later would turn events such as "a deal in the last week" the wrong way.
     """
-    observed = loaded.observed.issues
-    problems = [
+    facts = loaded.observed
+    problems = []
+    if facts.extensions.value == 0 and facts.deadline_in_force.value != scenario.calendar.deadline:
+        problems.append(
+            loaded.problem(
+                "deadline_in_force.value",
+                f"{facts.deadline_in_force.value} is not the scenario's deadline "
+                f"({scenario.calendar.deadline}, the last day to agree), and no extension is "
+                "observed: write the scenario's date, or the extension",
+            )
+        )
+    observed = facts.issues
+    problems += [
         loaded.problem(
             "issues",
             f"no entry for the scenario's issue {name!r} (give its value, low and high, or "

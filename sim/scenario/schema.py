@@ -366,6 +366,13 @@ def _models_of(annotation: Any) -> list[type[BaseModel]]:
     return [model for argument in typing.get_args(annotation) for model in _models_of(argument)]
 
 
+def uncertain_parameters(scenario: Scenario) -> dict[str, DistributionBase]:
+    """The parameters drawn from distributions (once per run), by dotted path, in file order."""
+    return {
+        path: param for path, param in iter_params(scenario) if isinstance(param, DistributionBase)
+    }
+
+
 def iter_params(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Param]]:
     """Every numeric parameter of a validated model, as ``(dotted path, number or distribution)``.
 

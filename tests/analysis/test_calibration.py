@@ -15,7 +15,6 @@ from sim.analysis.calibration import (
     distance_components,
     distances,
     target_of,
-    uncertain_parameters,
 )
 from sim.analysis.posterior import (
     beta_by_moments,
@@ -27,6 +26,7 @@ from sim.analysis.posterior import (
 from sim.params.numbers import _parse
 from sim.scenario.loading import load_scenario
 from sim.scenario.observed import load_observed
+from sim.scenario.schema import uncertain_parameters
 from tests.conftest import SCENARIOS
 
 JAPAN = SCENARIOS / "cases" / "japan_us_2025.yaml"

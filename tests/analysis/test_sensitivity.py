@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from sim.analysis.noise import noise_share
-from sim.analysis.sensitivity import round_samples, run_design, uncertain_parameters
+from sim.analysis.sensitivity import round_samples, run_design
 from sim.cli.analysis import add_commands
 from sim.errors import UsageError
 from sim.model.negotiation import NegotiationModel
@@ -18,6 +18,7 @@ from sim.params.distributions import Beta, Choice, Lognormal, Normal, Triangular
 from sim.params.quantiles import quantile
 from sim.pipelines.sensitivity import sensitivity
 from sim.scenario.loading import load_scenario
+from sim.scenario.schema import uncertain_parameters
 from tests.conftest import BASELINE
 from tests.scenarios import toy, write
 

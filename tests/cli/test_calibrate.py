@@ -104,7 +104,7 @@ def test_a_scenario_without_uncertain_parameters_is_refused(tmp_path, capsys):
         f"ended_by: {{value: agreement, {source}}}\n"
         f"agreement_date: {{value: 2025-01-02, {source}}}\n"
         f"extensions: {{value: 0, {source}}}\n"
-        f"deadline_in_force: {{value: 2025-01-31, {source}}}\n"
+        f"deadline_in_force: {{value: 2025-12-31, {source}}}\n"
         f"issues: {{share: {{value: 0.5, {source}}}}}\n"
     )
     assert main(["calibrate", str(fixed), str(observed), "--out", str(tmp_path / "out")]) == 2

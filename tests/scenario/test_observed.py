@@ -76,3 +76,19 @@ def test_a_scenario_issue_missing_from_the_observed_file_is_named(tmp_path, base
         )
         for m in messages
     )
+
+
+def test_a_deadline_in_force_the_calendar_would_date_otherwise_is_named(tmp_path):
+    text = (SCENARIOS / "observed" / "vietnam_us_2025.yaml").read_text()
+    path = tmp_path / "vietnam.yaml"
+    scenario_file = str(SCENARIOS / "cases" / "vietnam_us_2025")
+    path.write_text(
+        text.replace("  value: 2025-07-08\n", "  value: 2025-07-09\n").replace(
+            "../cases/vietnam_us_2025", scenario_file
+        )
+    )
+    loaded = load_observed(path)
+    scenario = load_scenario(loaded.scenario_path).scenario
+    [problem] = issue_problems(loaded, scenario)
+    pattern = r"vietnam\.yaml:\d+: deadline_in_force\.value: 2025-07-09 is not"
+    assert re.search(pattern, str(problem))
