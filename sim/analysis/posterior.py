@@ -104,6 +104,8 @@ def fit_distribution(
         >>> from sim.params.distributions import Uniform
         >>> fit_distribution(Uniform(dist="uniform", low=0, high=2), [0.5, 1, 1.5], [1, 1, 1])
         {'dist': 'beta', 'a': 2.5, 'b': 2.5, 'low': 0.0, 'high': 2.0}
+        >>> fit_distribution(Uniform(dist="uniform", low=0.5, high=0.5), [0.5, 0.5], [1, 1])
+        {'dist': 'uniform', 'low': 0.5, 'high': 0.5}
     """
     x, w = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
     if isinstance(prior, Choice):
