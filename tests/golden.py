@@ -79,19 +79,21 @@ def summary_digest(summary: dict) -> str:
     return hashlib.sha256(json.dumps(summary, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def digests() -> dict[str, dict[str, str]]:
-    """The digests of every shipped scenario's runs table and summary."""
+def digest(path: str | Path) -> dict[str, str]:
+    """The digests of one shipped scenario's runs table and summary (``path`` from the root)."""
     import sim
 
-    found = {}
-    for path in shipped_scenarios():
-        scenario = sim.load_scenario(ROOT / path).scenario
-        table = sim.run_batch(scenario, runs=RUNS, seed=SEED, chunk_runs=CHUNK_RUNS)
-        found[path.as_posix()] = {
-            "runs": table_digest(table),
-            "summary": summary_digest(sim.summarise(table, scenario)),
-        }
-    return found
+    scenario = sim.load_scenario(ROOT / path).scenario
+    table = sim.run_batch(scenario, runs=RUNS, seed=SEED, chunk_runs=CHUNK_RUNS)
+    return {
+        "runs": table_digest(table),
+        "summary": summary_digest(sim.summarise(table, scenario)),
+    }
+
+
+def digests() -> dict[str, dict[str, str]]:
+    """The digests of every shipped scenario's runs table and summary."""
+    return {path.as_posix(): digest(path) for path in shipped_scenarios()}
 
 
 if __name__ == "__main__":

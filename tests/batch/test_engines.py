@@ -96,7 +96,7 @@ def test_resume_refuses_a_staging_folder_of_another_batch(loaded, tmp_path):
 
 
 def test_batch_killed_with_sigkill_resumes_to_the_same_table(tmp_path):
-    runs, chunk = 40_000, 500
+    runs, chunk = 10_000, 500
     command = [
         sys.executable,
         "-m",
