@@ -14,6 +14,9 @@ from sim.explore.state import Exploration
 from sim.scenario.schema import Name
 from sim.scenario.variants import value_label
 
+VARIANT_SCHEMA = "variant.schema.json"
+"""The file name of the schema of ``extends:`` variants (``negsim schema --variant``)."""
+
 
 def variant_data(
     exploration: Exploration, name: str, runs: int | None = None, seed: int | None = None
@@ -46,6 +49,7 @@ def variant_text(
         >>> page = Exploration.start(load_scenario("scenarios/korea_us_2025.yaml"))
         >>> print(variant_text(page.with_value("events.rapport", 0.1), "warm", Path("scenarios")))
         ... # doctest: +ELLIPSIS
+        # yaml-language-server: $schema=schema/variant.schema.json
         # Saved from the negsim explore page on ...: korea_us_2025 with 1 change
         # (events.rapport=0.1).
         extends: korea_us_2025.yaml
@@ -65,7 +69,20 @@ def variant_text(
         f"{'' if len(changed) == 1 else 's'}" + (f" ({listed})." if listed else ".")
     )
     body = yaml.safe_dump({"extends": extends, **data}, sort_keys=False, allow_unicode=True)
-    return _comment(header) + body
+    return _schema_line(baseline_file, directory) + _comment(header) + body
+
+
+def _schema_line(baseline_file: Path, directory: Path) -> str:
+    """The line naming the variant schema for editors, if the baseline's folders ship it.
+
+    The shipped scenarios keep it in ``scenarios/schema/``, beside or above the scenario file.
+    """
+    for folder in baseline_file.parents:
+        schema = folder / "schema" / VARIANT_SCHEMA
+        if schema.is_file():
+            path = Path(os.path.relpath(schema, directory.resolve())).as_posix()
+            return f"# yaml-language-server: $schema={path}\n"
+    return ""
 
 
 def save_variant(

@@ -11,7 +11,7 @@ from sim.explore.controls import control_groups
 from sim.explore.state import Exploration
 from sim.explore.variant import save_variant
 from sim.scenario.loading import load_scenario
-from tests.conftest import BASELINE
+from tests.conftest import BASELINE, ROOT
 
 
 @pytest.fixture
@@ -74,7 +74,10 @@ def test_saved_variant_validates_and_reproduces(page, tmp_path):
     edited = page.with_value("events.rapport", 0.2)
     path = save_variant(edited, "warmer", tmp_path, runs=1_000, seed=3)
     data = yaml.safe_load(path.read_text())
-    assert path.read_text().startswith("# Saved from the negsim explore page")
+    schema_line, saved_line = path.read_text().splitlines()[:2]
+    schema = (tmp_path / schema_line.split("$schema=")[1]).resolve()
+    assert schema == (ROOT / "scenarios" / "schema" / "variant.schema.json").resolve()
+    assert saved_line.startswith("# Saved from the negsim explore page")
     assert {k: v for k, v in data.items() if k not in ("extends", "name")} == {
         "events": {"rapport": 0.2},
         "runs": 1_000,
