@@ -319,7 +319,7 @@ def _agreed(observed: Observed) -> bool:
     return observed.ended_by.value == "agreement"
 
 
-def _days(column: pd.Series, date: dt.date) -> np.ndarray:
+def days_from(column: pd.Series, date: dt.date) -> np.ndarray:
     """Days from ``date`` to each date of ``column`` (NaN where missing)."""
     values = pd.to_datetime(column).to_numpy("datetime64[D]")
     delta = (values - np.datetime64(date, "D")).astype("timedelta64[D]")
@@ -333,7 +333,7 @@ def _timing_events(table: pd.DataFrame, scenario: Scenario, observed: Observed):
     ending = observed.ended_by.value
     yield "ending", f"talks end by {ending}", True, (table["ended_by"] == ending).to_numpy(bool)
     deal_date = observed.agreement_date.value if observed.agreement_date else None
-    by_deadline = _days(table["agreement_date"], deadline)
+    by_deadline = days_from(table["agreement_date"], deadline)
     yield (
         "deal_by_deadline",
         f"deal by the original deadline ({deadline})",
@@ -357,7 +357,7 @@ def _timing_events(table: pd.DataFrame, scenario: Scenario, observed: Observed):
             "deadline_in_force",
             f"deadline in force within {DATE_WINDOW_DAYS} days of {in_force}",
             True,
-            np.abs(_days(table["deadline_in_force"], in_force)) <= DATE_WINDOW_DAYS,
+            np.abs(days_from(table["deadline_in_force"], in_force)) <= DATE_WINDOW_DAYS,
         )
     if deal_date is not None:
         last_week = (in_force - deal_date).days < LAST_WEEK_DAYS
@@ -372,7 +372,7 @@ def _timing_events(table: pd.DataFrame, scenario: Scenario, observed: Observed):
             "agreement_date",
             f"deal within {DATE_WINDOW_DAYS} days of {deal_date}",
             True,
-            agreed & (np.abs(_days(table["agreement_date"], deal_date)) <= DATE_WINDOW_DAYS),
+            agreed & (np.abs(days_from(table["agreement_date"], deal_date)) <= DATE_WINDOW_DAYS),
         )
 
 
@@ -389,13 +389,13 @@ def _issue_events(table: pd.DataFrame, scenario: Scenario, observed: Observed):
             label = f"{name} at {where} {spec.unit} (within {tolerance:g})"
             hits = (values >= low - tolerance) & (values <= high + tolerance)
         else:
-            no_deal = _no_deal(table, scenario, name)
+            no_deal = no_deal_values(table, scenario, name)
             label = f"{name} not settled: left at its no-deal value (within {tolerance:g})"
             hits = np.abs(values - no_deal) <= tolerance
         yield f"issue.{name}", label, agreed & hits
 
 
-def _no_deal(table: pd.DataFrame, scenario: Scenario, issue: str) -> np.ndarray | float:
+def no_deal_values(table: pd.DataFrame, scenario: Scenario, issue: str) -> np.ndarray | float:
     """An issue's no-deal value in each run: the drawn value when it is uncertain."""
     column = f"drawn.issues.{issue}.no_deal"
     if column in table:
@@ -407,7 +407,7 @@ def _weeks(table: pd.DataFrame, scenario: Scenario, observed: Observed):
     """Runs per week of the deal (from the start), then runs without a deal; the observed week."""
     weeks = horizon_weeks(scenario)
     start = scenario.calendar.start
-    days = _days(table["agreement_date"], start)
+    days = days_from(table["agreement_date"], start)
     agreed = table["agreed"].to_numpy(bool)
     index = np.clip(np.floor(days[agreed] / 7), 0, weeks - 1).astype(int)
     counts = [*np.bincount(index, minlength=weeks).tolist(), int((~agreed).sum())]

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.backtest import days_from, no_deal_values
 from sim.analysis.posterior import (
     effective_sample_size,
     fit_distribution,
@@ -44,7 +45,6 @@ from sim.analysis.posterior import (
     weighted_quantiles,
 )
 from sim.params.distributions import DistributionBase
-from sim.params.numbers import support
 from sim.scenario.observed import Observed
 from sim.scenario.schema import Scenario, longest_extension, uncertain_parameters
 
@@ -122,34 +122,22 @@ def distance_components(
     span = max((calendar.deadline - calendar.start).days + longest_extension(calendar), 1)
     components = {"ending": (table["ended_by"].to_numpy() != target.ending).astype(float)}
     if target.agreement_date is not None:
-        gap = _days_apart(table["agreement_date"], target.agreement_date) / span
+        gap = np.abs(days_from(table["agreement_date"], target.agreement_date)) / span
         components["date"] = np.minimum(np.nan_to_num(gap, nan=1.0), 1.0)
     most = max(calendar.extension.times, target.extensions, 1)
     moves = np.abs(table["extensions"].to_numpy(float) - target.extensions) / most
     components["extensions"] = np.minimum(moves, 1.0)
-    gap = _days_apart(table["deadline_in_force"], target.deadline_in_force) / span
+    gap = np.abs(days_from(table["deadline_in_force"], target.deadline_in_force)) / span
     components["deadline"] = np.minimum(np.nan_to_num(gap, nan=1.0), 1.0)
     for name, interval in target.issues.items():
         low, high = scenario.issues[name].bounds
         values = table[f"issue.{name}"].to_numpy(float)
         if interval is None:
-            column = f"{DRAWN}issues.{name}.no_deal"
-            no_deal = (
-                table[column].to_numpy(float)
-                if column in table
-                else float(np.mean(support(scenario.issues[name].no_deal)))
-            )
+            no_deal = no_deal_values(table, scenario, name)
             interval = (no_deal, no_deal)
         outside = np.maximum(interval[0] - values, 0) + np.maximum(values - interval[1], 0)
         components[f"issue.{name}"] = np.minimum(outside / (high - low), 1.0)
     return components
-
-
-def _days_apart(column: pd.Series, date: dt.date) -> np.ndarray:
-    """Days between each date of ``column`` and ``date`` (NaN where a date is missing)."""
-    dates = pd.to_datetime(column).to_numpy("datetime64[D]")
-    days = (dates - np.datetime64(date, "D")).astype("timedelta64[D]")
-    return np.abs(np.where(np.isnat(days), np.nan, days.astype(float)))
 
 
 def distances(
