@@ -53,6 +53,7 @@ def run_scenario(
     trace_rounds: int = 0,
     progress: bool = False,
     chunk_runs: int = DEFAULT_CHUNK_RUNS,
+    columns: str = "all",
 ) -> BatchResult:
     """Run a Monte Carlo batch and write its result folder.
 
@@ -71,6 +72,10 @@ def run_scenario(
         trace_rounds: Also record every round of the first ``trace_rounds`` runs.
         progress: Show a progress bar on the terminal.
         chunk_runs: Runs simulated side by side in one model.
+        columns: ``all`` columns (what every analysis command needs), or ``lean``: a smaller
+            ``runs.parquet`` without the drawn parameters and per-run bargaining solutions
+            (``sim.model.outcomes.COLUMN_SETS``), which ``discover``, ``sensitivity`` and the
+            solution markers of the charts need.
 
     Returns:
         The folder and the summary.
@@ -95,6 +100,8 @@ def run_scenario(
         "chunk_runs": chunk_runs,
         "trace_rounds": trace_rounds,
     }
+    if columns != "all":  # recorded only when not the default, as older manifests have it
+        job["columns"] = columns
     source = loaded.files[0] if out is None else None
     record = manifest(loaded, job, engine)
     with Staging(directory, record, resume=resume, force=force, source=source) as staging:
@@ -104,7 +111,8 @@ def run_scenario(
             try:
                 chunks = plan_chunks(runs, chunk_runs)
                 if not staging.joined:
-                    _simulate(staging, engine, spec, seed, chunks, trace_rounds, progress)
+                    task = chunk_task(spec, seed, trace_rounds, columns)
+                    _simulate(staging, engine, task, chunks, progress)
                 summary = _summarise_and_chart(staging.path, spec)
             except (OSError, MemoryError, BatchFailed) as error:
                 raise BatchFailed(f"{_cause(error)}; {_kept(staging)}") from None
@@ -128,7 +136,7 @@ def _kept(staging: Staging) -> str:
     return f"{staging.directory} is unchanged and the work done is kept in {staging.path}"
 
 
-def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: int, progress):
+def _simulate(staging: Staging, engine, task, chunks, progress):
     """Simulate the chunks not yet in the staging folder, then join them into ``runs.parquet``.
 
     Raises:
@@ -140,7 +148,7 @@ def _simulate(staging: Staging, engine, spec, seed: int, chunks, trace_rounds: i
         with _progress(progress, sum(chunk.runs for chunk in chunks)) as advance, engine:
             advance(sum(chunk.runs for chunk in chunks if chunk.index in done))
             staging.manifest.update(engine_record(engine))  # a scheduler's, once connected
-            for result in engine.map(chunk_task(spec, seed, trace_rounds), todo):
+            for result in engine.map(task, todo):
                 staging.write_chunk(result)
                 advance(result.chunk.runs)
     except KeyboardInterrupt:
