@@ -49,21 +49,25 @@ def wall_times(runs: int, repeats: int, out: Path) -> list[float]:
     return times
 
 
-def import_times(runs: int, out: Path) -> dict[str, float]:
-    """Seconds spent importing each top-level package during one run of the command."""
+def import_times(runs: int, out: Path) -> tuple[float, dict[str, float]]:
+    """Seconds spent importing during one run of the command, in all and by package.
+
+    Each module's own import time (without the modules it imports) is counted to its top-level
+    package, so the packages' times add up to the total.
+    """
     done = subprocess.run(
         command(runs, out, "-X", "importtime"), check=True, capture_output=True, text=True
     )
-    totals: dict[str, float] = {}
+    packages: dict[str, float] = {}
     for line in done.stderr.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        if not line.startswith("import time:") or line.count("|") != 2:
             continue
-        _, cumulative, name = line.split("|")
-        if not cumulative.strip().isdigit() or name.startswith("  "):
-            continue  # the header, or a module imported by another one
+        own, _, name = line.removeprefix("import time:").split("|")
+        if not own.strip().isdigit():
+            continue  # the header
         package = name.strip().split(".")[0]
-        totals[package] = totals.get(package, 0.0) + int(cumulative) / 1e6
-    return totals
+        packages[package] = packages.get(package, 0.0) + int(own) / 1e6
+    return sum(packages.values()), packages
 
 
 def chart_seconds(folder: Path) -> float:
@@ -90,14 +94,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "batch"
         times = wall_times(arguments.runs, arguments.repeats, out)
-        imports = import_times(arguments.runs, out)
+        total, imports = import_times(arguments.runs, out)
         charts = chart_seconds(out)
     print(f"negsim run {BASELINE.name} --runs {arguments.runs:,}, {arguments.repeats} times:")
     print(
         f"  wall time: median {statistics.median(times):.3f} s "
         f"(min {min(times):.3f} s, max {max(times):.3f} s)"
     )
-    total = sum(imports.values())
     largest = sorted(imports.items(), key=lambda item: -item[1])[:8]
     named = ", ".join(f"{name} {seconds:.2f}" for name, seconds in largest)
     print(f"  imports (one run, -X importtime): {total:.2f} s; largest: {named}")

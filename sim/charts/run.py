@@ -10,6 +10,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -49,9 +50,8 @@ def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=N
             deals,
             bins=40,
             weights=np.full(len(deals), 100.0 / len(deals)),
-            color=ENDING_COLOURS["agreement"],
-            alpha=0.75,
-            edgecolor="white",
+            facecolor=to_rgba(ENDING_COLOURS["agreement"], 0.75),
+            edgecolor="0.15",  # dark edges keep a bar of one value visible
             linewidth=0.5,
         )
     ax.axvline(
