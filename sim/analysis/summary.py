@@ -140,9 +140,11 @@ def _hazard(column, agreed: np.ndarray, names, scenario: Scenario) -> dict[str, 
     late_meetings = column("meetings_in_last_week").to_numpy()
     meetings = column("end_round").to_numpy() + 1
     drawn = "drawn.calendar.meeting_interval_days"
-    interval = (
-        column(drawn).to_numpy() if drawn in names else scenario.calendar.meeting_interval_days
-    )
+    interval = scenario.calendar.meeting_interval_days
+    if drawn in names:
+        interval = column(drawn).to_numpy()
+    elif not isinstance(interval, int | float):  # a lean table leaves out the drawn interval
+        return {}
     late = agreed & (column("days_before_deadline_in_force").to_numpy() < 7)
 
     def per_day(deals: np.ndarray, held: np.ndarray) -> float | None:

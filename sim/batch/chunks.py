@@ -70,6 +70,7 @@ def run_chunk(
     chunk: Chunk,
     trace_rounds: int = 0,
     values: dict[str, np.ndarray] | None = None,
+    columns: str = "all",
 ) -> ChunkResult:
     """Simulate one chunk to the end and return its rows.
 
@@ -82,6 +83,8 @@ def run_chunk(
         trace_rounds: Record every round of the batch's first ``trace_rounds`` runs.
         values: Instead of drawing the uncertain parameters, the values to use: per dotted path,
             one value per run of the whole batch (e.g. a sensitivity-analysis design).
+        columns: ``all`` columns, or ``lean``: without the optional wide groups (drawn
+            parameters, per-run solutions; ``sim.model.outcomes.COLUMN_SETS``).
     """
     traced = max(0, min(trace_rounds - chunk.start, chunk.runs))
     parameters = None
@@ -96,7 +99,7 @@ def run_chunk(
         trace_runs=traced,
     )
     model.run_model()
-    columns = model.results()
+    columns = model.results(columns)
     trace = model.trace() if traced else {}
     frontiers = model.frontiers()[:traced] if traced else None
     model.release()

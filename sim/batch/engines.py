@@ -503,8 +503,8 @@ def make_engine(
     raise UsageError(f"unknown engine {name!r}; expected one of: {', '.join(ENGINES)}")
 
 
-def chunk_task(scenario: Scenario, seed: int, trace_rounds: int):
+def chunk_task(scenario: Scenario, seed: int, trace_rounds: int, columns: str = "all"):
     """The picklable function an engine applies to each chunk."""
     from sim.batch.chunks import run_chunk
 
-    return partial(run_chunk, scenario, seed, trace_rounds=trace_rounds)
+    return partial(run_chunk, scenario, seed, trace_rounds=trace_rounds, columns=columns)

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from sim.batch.chunks import Chunk, ChunkResult
     from sim.scenario.loading import LoadedScenario
 
-JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds")
+JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds", "columns")
 """What must match for a batch to resume a staging folder."""
 __all__ = ["Staging", "check_destination", "staged_folder", "write_json", "write_text"]
 

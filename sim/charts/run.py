@@ -10,7 +10,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -46,7 +46,14 @@ def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=N
     spec = scenario.issues[issue]
     deals = table.loc[table["agreed"], f"issue.{issue}"]
     if len(deals):
-        sns.histplot(x=deals, ax=ax, stat="percent", bins=40, color=ENDING_COLOURS["agreement"])
+        ax.hist(
+            deals,
+            bins=40,
+            weights=np.full(len(deals), 100.0 / len(deals)),
+            facecolor=to_rgba(ENDING_COLOURS["agreement"], 0.75),
+            edgecolor="0.15",  # dark edges keep a bar of one value visible
+            linewidth=0.5,
+        )
     ax.axvline(
         np.mean(support(spec.no_deal)),
         color=ENDING_COLOURS["deadline"],
@@ -172,18 +179,20 @@ def plot_utilities(table: pd.DataFrame, scenario: Scenario, ax=None) -> Figure:
     figure, ax = figure_and_axes(ax, size=(6, 6))
     first, second = scenario.negotiators
     sample = table.sample(min(len(table), SCATTER_POINTS), random_state=0)
-    sns.scatterplot(
-        data=sample,
-        x=f"utility.{first}",
-        y=f"utility.{second}",
-        hue="ended_by",
-        palette=ENDING_COLOURS,
-        hue_order=[ending for ending in ENDINGS if (sample["ended_by"] == ending).any()],
+    endings = sample["ended_by"].astype(str)
+    ax.scatter(
+        sample[f"utility.{first}"],
+        sample[f"utility.{second}"],
+        c=endings.map(ENDING_COLOURS).tolist(),
         s=8,
         alpha=0.5,
-        linewidth=0,
-        ax=ax,
+        linewidths=0,
     )
+    for ending in ENDINGS:  # one legend entry per ending drawn, in the order of ENDINGS
+        if (endings == ending).any():
+            ax.plot(
+                [], [], "o", color=ENDING_COLOURS[ending], alpha=0.5, markersize=4, label=ending
+            )
     for prefix, style in SOLUTION_MARKERS.items():
         if f"{prefix}.{first}" in table:
             x, y = table[f"{prefix}.{first}"].mean(), table[f"{prefix}.{second}"].mean()

@@ -18,9 +18,29 @@ Where ``need`` exceeds the total cost, the package is the opponent's position.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim.maths.utility import value_range
+
+
+class Concessions(NamedTuple):
+    """The order of cheapest-first concessions, shape ``(N, K)`` each (``cheapest_first_order``).
+
+    Attributes:
+        order: The issues, cheapest first.
+        sorted_costs: Their costs of full concession, in that order.
+        spent_before: What conceding all the issues before each costs.
+    """
+
+    order: np.ndarray
+    sorted_costs: np.ndarray
+    spent_before: np.ndarray
+
+    def of_runs(self, rows: np.ndarray) -> Concessions:
+        """The same order in the runs ``rows`` only."""
+        return Concessions(*(part[rows] for part in self))
 
 
 def concession_costs(own_ideal, opponent_ideal, weights, low, high) -> np.ndarray:
@@ -49,6 +69,19 @@ def cheapest_first_shares(
         >>> cheapest_first_shares(np.array([[0.2, 0.1, 0.4]]), np.array([0.2])).round(6).tolist()
         [[0.5, 1.0, 0.0]]
     """
+    return shares_in_order(cheapest_first_order(costs, gains), need)
+
+
+def cheapest_first_order(costs: np.ndarray, gains: np.ndarray | None = None) -> Concessions:
+    """The order in which :func:`cheapest_first_shares` moves the issues, whatever the need.
+
+    Args:
+        costs: Cost of full concession per issue, shape ``(N, K)``.
+        gains: Opponent's gain from full concession per issue, or ``None``.
+
+    Returns:
+        The issues in order, their costs in that order, and what the issues before each cost.
+    """
     if gains is None:
         order = np.argsort(costs, axis=1, kind="stable")
     else:
@@ -56,11 +89,16 @@ def cheapest_first_shares(
             price = np.where(costs > 0, costs / np.maximum(gains, 0.0), -np.inf)
         order = np.argsort(np.nan_to_num(price, nan=np.inf, posinf=np.inf), axis=1, kind="stable")
     sorted_costs = np.take_along_axis(costs, order, axis=1)
-    spent_before = np.cumsum(sorted_costs, axis=1) - sorted_costs
+    return Concessions(order, sorted_costs, np.cumsum(sorted_costs, axis=1) - sorted_costs)
+
+
+def shares_in_order(concessions: Concessions, need: np.ndarray) -> np.ndarray:
+    """Concession shares that give up ``need`` utility, the issues moving in their order."""
+    order, sorted_costs, spent_before = concessions
     remaining = need[:, None] - spent_before
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sorted_shares = np.where(sorted_costs > 0, remaining / sorted_costs, 1.0)
-    shares = np.empty_like(costs)
+    shares = np.empty_like(sorted_costs)
     np.put_along_axis(shares, order, np.clip(sorted_shares, 0.0, 1.0), axis=1)
     return shares
 

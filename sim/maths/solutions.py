@@ -291,9 +291,10 @@ def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
     shares = np.stack([np.zeros_like(peak), np.ones_like(peak), np.nan_to_num(peak)], axis=-1)
 
     def product(points):
-        gains = points - disagreement[:, None, None, :]
-        rational = np.all(gains >= -1e-12, axis=-1)
-        return np.where(rational, gains[..., 0] * gains[..., 1], -np.inf)
+        first = points[..., 0] - disagreement[:, None, None, 0]
+        second = points[..., 1] - disagreement[:, None, None, 1]
+        rational = (first >= -1e-12) & (second >= -1e-12)
+        return np.where(rational, first * second, -np.inf)
 
     value, point = _best_candidate(start, step, shares, product)
     return np.where(np.isfinite(value)[:, None], point, np.nan)
@@ -309,7 +310,9 @@ def _maximin(frontier: np.ndarray, origin: np.ndarray, scale: np.ndarray):
     shares = np.stack([np.zeros_like(equal), np.ones_like(equal), np.nan_to_num(equal)], axis=-1)
 
     def smaller_gain(points):
-        return np.min((points - origin[:, None, None, :]) / scale[:, None, None, :], axis=-1)
+        first = (points[..., 0] - origin[:, None, None, 0]) / scale[:, None, None, 0]
+        second = (points[..., 1] - origin[:, None, None, 1]) / scale[:, None, None, 1]
+        return np.minimum(first, second)
 
     return _best_candidate(start, step, shares, smaller_gain)
 

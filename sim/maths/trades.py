@@ -17,11 +17,12 @@ With linear values on both sides this is the fractional knapsack of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from sim.maths.offers import cheapest_first_shares
+from sim.maths.offers import Concessions, cheapest_first_order, shares_in_order
+from sim.maths.utility import issue_sum
 from sim.maths.values import EXPONENTIAL, LINEAR, QUADRATIC, marginal_loss, shaped_value
 
 ITERATIONS = 40
@@ -52,6 +53,16 @@ class Trade:
     other_shape: np.ndarray
     other_curvature: np.ndarray | float
 
+    def of_runs(self, rows: np.ndarray) -> Trade:
+        """The same trade-offs in the runs ``rows`` only (per-issue codes and scalars kept)."""
+        runs = self.own_reach.shape[0]
+
+        def take(value):
+            is_per_run = isinstance(value, np.ndarray) and value.ndim == 2 and len(value) == runs
+            return value[rows] if is_per_run else value
+
+        return Trade(*(take(getattr(self, field.name)) for field in fields(self)))
+
     @property
     def linear(self) -> bool:
         """True if both sides' values are linear on every issue."""
@@ -81,7 +92,24 @@ class Trade:
         )
 
 
-def best_shares(trade: Trade, theta: np.ndarray) -> np.ndarray:
+def shape_groups(trade: Trade) -> list[tuple[tuple[int, int], np.ndarray, list[np.ndarray]]]:
+    """The issues of each pair of shapes (own, other), with their reaches and curvatures.
+
+    What :func:`best_shares` needs of a trade besides the angle, worked out once for the many
+    angles a search tries: ``(pair, columns, [r, r', c, c'])``, the last over ``columns`` only.
+    """
+    own_shape, other_shape = np.broadcast_arrays(trade.own_shape, trade.other_shape)
+    shape = trade.own_reach.shape
+    groups = []
+    for pair in set(zip(own_shape.tolist(), other_shape.tolist(), strict=True)):
+        columns = (own_shape == pair[0]) & (other_shape == pair[1])
+        inputs = (trade.own_reach, trade.other_reach, trade.own_curvature, trade.other_curvature)
+        parts = [np.broadcast_to(np.asarray(x, dtype=float), shape)[:, columns] for x in inputs]
+        groups.append((pair, columns, parts))
+    return groups
+
+
+def best_shares(trade: Trade, theta: np.ndarray, groups: list | None = None) -> np.ndarray:
     """Concessions maximising ``cos(theta) * gain - sin(theta) * loss``, issue by issue.
 
     The first-order condition ``cos * w' r' f''((1 - y) r') = sin * w r f'(y r)`` has a closed
@@ -92,6 +120,7 @@ def best_shares(trade: Trade, theta: np.ndarray) -> np.ndarray:
         trade: The trade-offs, shape ``(N, K)``.
         theta: Angle per run in [0, pi/2], shape ``(N,)``: 0 gives the other side all it
             values, pi/2 keeps everything.
+        groups: ``shape_groups(trade)``, when already worked out.
 
     Returns:
         Shares in [0, 1], shape ``(N, K)``.
@@ -99,7 +128,7 @@ def best_shares(trade: Trade, theta: np.ndarray) -> np.ndarray:
     cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
     own = sin * trade.own_weight * trade.own_reach
     other = cos * trade.other_weight * trade.other_reach
-    shares = _closed_form(trade, own, other)
+    shares = _closed_form(own, other, shape_groups(trade) if groups is None else groups)
     mixed = (trade.own_shape + trade.other_shape == QUADRATIC + EXPONENTIAL) & (
         trade.own_shape != trade.other_shape
     )
@@ -109,30 +138,18 @@ def best_shares(trade: Trade, theta: np.ndarray) -> np.ndarray:
     return np.where(free, np.where(other > 0, 1.0, 0.0), np.where(other <= 0, 0.0, shares))
 
 
-def _closed_form(trade: Trade, own: np.ndarray, other: np.ndarray) -> np.ndarray:
+def _closed_form(own: np.ndarray, other: np.ndarray, groups: list) -> np.ndarray:
     """The interior solution of the first-order condition, clipped to [0, 1].
 
     ``own`` is ``sin * w r`` and ``other`` is ``cos * w' r'``; ``f'`` is 1 (linear), ``2 s``
     (quadratic) or ``c exp(c (s - 1)) / (1 - exp(-c))`` (exponential). Issues are solved in
-    groups of the same pair of shapes.
+    groups of the same pair of shapes (``shape_groups``).
     """
     shares = np.zeros_like(own)
-    own_shape, other_shape = np.broadcast_arrays(trade.own_shape, trade.other_shape)
-    for pair in set(zip(own_shape.tolist(), other_shape.tolist(), strict=True)):
-        columns = (own_shape == pair[0]) & (other_shape == pair[1])
-        parts = [
-            np.broadcast_to(np.asarray(x, dtype=float), own.shape)[:, columns]
-            for x in (
-                own,
-                other,
-                trade.own_reach,
-                trade.other_reach,
-                trade.own_curvature,
-                trade.other_curvature,
-            )
-        ]
+    for pair, columns, parts in groups:
+        solve = _SOLUTIONS.get(pair, _no_closed_form)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            shares[:, columns] = _SOLUTIONS.get(pair, _no_closed_form)(*parts)
+            shares[:, columns] = solve(own[:, columns], other[:, columns], *parts)
     return np.clip(np.nan_to_num(shares, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
 
 
@@ -207,14 +224,14 @@ def efficient_shares(trade: Trade, need: np.ndarray) -> np.ndarray:
         [[0.5, 0.0]]
     """
     if trade.linear:
-        costs = trade.own_weight * trade.own_reach
-        return cheapest_first_shares(costs, need, trade.other_weight * trade.other_reach)
+        return shares_in_order(linear_order(trade), need)
     low, high = np.zeros_like(need), np.full_like(need, np.pi / 2)
+    groups = shape_groups(trade)
     for _ in range(ITERATIONS):
         middle = 0.5 * (low + high)
-        too_much = trade.loss(best_shares(trade, middle)).sum(axis=1) > need
+        too_much = issue_sum(trade.loss(best_shares(trade, middle, groups))) > need
         low, high = np.where(too_much, middle, low), np.where(too_much, high, middle)
-    shares = best_shares(trade, high)
+    shares = best_shares(trade, high, groups)
     valued = trade.other_weight * trade.other_reach > 0
     rest = need - trade.loss(np.where(valued, 1.0, 0.0)).sum(axis=1)
     beyond = rest > 0
@@ -222,6 +239,16 @@ def efficient_shares(trade: Trade, need: np.ndarray) -> np.ndarray:
         extra = uniform_shares_shaped(replace(trade, own_weight=trade.own_weight * ~valued), rest)
         shares = np.where(beyond[:, None], np.where(valued, 1.0, extra), shares)
     return shares
+
+
+def linear_order(trade: Trade) -> Concessions:
+    """The order in which a linear trade's efficient concessions move the issues.
+
+    Cheapest first per unit of what the other side gains (:func:`efficient_shares` with linear
+    values on both sides); it does not depend on how much is given up.
+    """
+    costs = trade.own_weight * trade.own_reach
+    return cheapest_first_order(costs, trade.other_weight * trade.other_reach)
 
 
 def uniform_shares_shaped(trade: Trade, need: np.ndarray) -> np.ndarray:
@@ -246,8 +273,9 @@ def frontier_curve(trade: Trade, points: int = 65) -> tuple[np.ndarray, np.ndarr
     runs = trade.own_reach.shape[0]
     angles = np.linspace(np.pi / 2, 0.0, points)
     losses, gains = np.empty((runs, points)), np.empty((runs, points))
+    groups = shape_groups(trade)
     for index, angle in enumerate(angles):
-        shares = best_shares(trade, np.full(runs, angle))
-        losses[:, index] = trade.loss(shares).sum(axis=1)
-        gains[:, index] = trade.gain(shares).sum(axis=1)
+        shares = best_shares(trade, np.full(runs, angle), groups)
+        losses[:, index] = issue_sum(trade.loss(shares))
+        gains[:, index] = issue_sum(trade.gain(shares))
     return losses, gains

@@ -39,14 +39,16 @@ def _by_shape(distance, shape, curvature, formulas) -> np.ndarray:
     """Apply each shape's formula to the issues (last axis) of that shape only."""
     distance = np.clip(np.asarray(distance, dtype=float), 0.0, 1.0)
     shape = np.broadcast_to(np.asarray(shape), distance.shape[-1:])
-    curvature = np.maximum(np.broadcast_to(np.asarray(curvature, float), distance.shape), 1e-9)
     codes = set(shape.tolist())
+    if EXPONENTIAL in codes:  # the only shape with a curvature
+        curvature = np.maximum(np.broadcast_to(np.asarray(curvature, float), distance.shape), 1e-9)
     if len(codes) == 1:
         return formulas[codes.pop()](distance, curvature)
     result = np.empty_like(distance)
     for code in codes:
         columns = shape == code
-        result[..., columns] = formulas[code](distance[..., columns], curvature[..., columns])
+        bend = curvature[..., columns] if code == EXPONENTIAL else None
+        result[..., columns] = formulas[code](distance[..., columns], bend)
     return result
 
 

@@ -12,9 +12,15 @@ from sim.maths.calendar import (
     time_fraction,
 )
 from sim.maths.frontier import pareto_frontier_linear
-from sim.maths.offers import package, uniform_shares
+from sim.maths.offers import Concessions, package, shares_in_order, uniform_shares
 from sim.maths.subgame import Terms, rejection_value
-from sim.maths.trades import Trade, efficient_shares, frontier_curve, uniform_shares_shaped
+from sim.maths.trades import (
+    Trade,
+    efficient_shares,
+    frontier_curve,
+    linear_order,
+    uniform_shares_shaped,
+)
 from sim.maths.utility import issue_values, normalise_weights, utility, value_range
 from sim.maths.valuation import deal_value, utility_for
 from sim.maths.values import shape_codes
@@ -114,6 +120,12 @@ class Negotiator(mesa.Agent):
         """The legislatures whose win-set it respects (``Legislature``)."""
         self.recognition = None
         self.stands = np.ones(parameters.runs, dtype=bool)
+        self._planned: tuple[int, np.ndarray] | None = None
+        self._ends: tuple[int, np.ndarray] | None = None
+        self._trade: tuple[int, Trade] | None = None
+        """Its trade without a belief about the opponent, and the game version it holds for."""
+        self._order: Concessions | None = None
+        """The order of its efficient concessions in that trade, when it is linear."""
         self.refresh()
 
     # Values ------------------------------------------------------------------------------------
@@ -142,6 +154,15 @@ class Negotiator(mesa.Agent):
         has_option = self.outside_option > 0
         self.exit_value = np.where(has_option, self.disagreement + self.outside_option, -np.inf)
         self.reservation = self.disagreement + np.maximum(self.outside_option, 0.0)
+        self.own_offer_value = self.value(self.own_offer)
+        """Its value of its own last offer (kept with the offer, computed once per offer)."""
+        self.opponent_offer_value = self.value(self.opponent_offer)
+        self.opponent_before_value = self.value(self.opponent_before)
+        self.best_offer_value = self.value(self.best_offer)
+
+    def forget(self) -> None:
+        """Drop what it cached about the runs it holds (before the model compacts them)."""
+        self._planned = self._ends = self._trade = self._order = None
 
     def no_deal_value(self) -> np.ndarray:
         """What ending without this deal is worth now: no deal a round later, or walking away."""
@@ -170,7 +191,7 @@ class Negotiator(mesa.Agent):
     def conceded(self) -> np.ndarray:
         """Share of its room between best and reservation that its last offer gave up."""
         room = self.best - self.reservation
-        given = self.best - self.value(self.own_offer)
+        given = self.best - self.own_offer_value
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(room > 0, given / room, 0.0)
         return np.clip(np.maximum(share, self.held), 0.0, 1.0)
@@ -194,13 +215,19 @@ class Negotiator(mesa.Agent):
         """The last round it plans to: the deadline in force plus the extension it expects.
 
         Expected days of extension are its believed chance and length of each extension of the
-        chain still possible (``sim.maths.calendar.expected_extension_days``).
+        chain still possible (``sim.maths.calendar.expected_extension_days``). Computed again
+        only when the game changes (``NegotiationModel.changes``).
         """
         model = self.model
-        expected = expected_extension_days(
-            self.believed_extension, self.believed_extension_days, model.extensions_left
-        )
-        return last_round(model.days_in_force + expected, model.interval)
+        if self._planned is None or self._planned[0] != model.changes:
+            expected = expected_extension_days(
+                self.believed_extension, self.believed_extension_days, model.extensions_left
+            )
+            self._planned = (
+                model.changes,
+                last_round(model.days_in_force + expected, model.interval),
+            )
+        return self._planned[1]
 
     def elapsed(self, round_index: int) -> np.ndarray:
         """Elapsed share of the horizon it plans to, from the start of the deadline in force."""
@@ -208,15 +235,21 @@ class Negotiator(mesa.Agent):
         return time_fraction(round_index - start, self.planned_last_round() - start)
 
     def ends(self) -> np.ndarray:
-        """The rounds after which it believes the talks may end, shape ``(E, N)``."""
+        """The rounds after which it believes the talks may end, shape ``(E, N)``.
+
+        Computed again only when the game changes (``NegotiationModel.changes``).
+        """
         model = self.model
-        return deadline_rounds(
-            model.days_in_force,
-            model.interval,
-            self.believed_extension_days,
-            model.extensions_left,
-            model.extension_times,
-        )
+        if self._ends is None or self._ends[0] != model.changes:
+            ends = deadline_rounds(
+                model.days_in_force,
+                model.interval,
+                self.believed_extension_days,
+                model.extensions_left,
+                model.extension_times,
+            )
+            self._ends = (model.changes, ends)
+        return self._ends[1]
 
     def next_chance(self, round_index: int) -> np.ndarray:
         """The chance it believes another round follows ``round_index``."""
@@ -237,9 +270,9 @@ class Negotiator(mesa.Agent):
             time_fraction=self.elapsed(round_index),
             best=self.ceiling(),
             reservation=self.reservation,
-            previous_target=self.value(self.own_offer),
-            opponent_last=self.value(self.opponent_offer),
-            opponent_before=self.value(self.opponent_before),
+            previous_target=self.own_offer_value,
+            opponent_last=self.opponent_offer_value,
+            opponent_before=self.opponent_before_value,
             opponent_concessions=moved,
             game=self.game_view(),
         )
@@ -267,17 +300,27 @@ class Negotiator(mesa.Agent):
         return np.minimum(self.strategy.target(view), self.ceiling())
 
     def propose(self, round_index: int, runs: np.ndarray) -> np.ndarray:
-        """The package it offers in ``round_index``; remembered as its offer in ``runs``."""
+        """The package it offers in ``round_index`` in ``runs`` (where it is remembered).
+
+        Packages are computed only in ``runs``; elsewhere the offer is its opening position.
+        """
         view = self.view(round_index)
         trade = self.trade(self.strategy.believed_weights(view))
         target = self.target(view)
         wanted = utility_for(target, self.threat_utility, self.audience_cost, self.model.rapport)
         need = np.maximum(self.best_utility - wanted, 0.0)
-        offers = self.offer(trade, need)
+        rows = np.flatnonzero(runs)
         if self.win_sets:
-            offers = self.within_win_sets(trade, need, offers)
+            offers = self.within_win_sets(trade, need, self.offer(trade, need))
+        elif len(rows) == len(need):
+            offers = self.offer(trade, need)
+        else:
+            offers = self.position.copy()
+            offers[rows] = self.offer(trade, need[rows], rows)
         self.own_offer[runs] = offers[runs]
-        value = self.value(offers) + 1e-9
+        value = self.value(offers)
+        self.own_offer_value[runs] = value[runs]
+        value = value + 1e-9
         self.stands = (value >= target) & (value >= self.no_deal_value())
         """True where it would sign its offer: it reaches its target and beats no deal."""
         return offers
@@ -288,14 +331,18 @@ class Negotiator(mesa.Agent):
         Without a belief every issue is thought to matter as much to the opponent, linearly;
         a strategy that knows the opponent (or ``knows``) uses its true value functions.
         """
+        model = self.model
+        if believed is None and knows is None and self._trade and self._trade[0] == model.changes:
+            return self._trade[1]
         opponent = self.opponent
         span = np.abs(opponent.position - self.position)
+        cache = believed is None and knows is None
         knows = self.strategy.knows_opponent if knows is None else knows
         other_reach = span / opponent.scale
         if believed is None:  # the same gain from each issue conceded all the way
             with np.errstate(divide="ignore"):
                 believed = np.where(span > 0, 1.0 / other_reach, 0.0)
-        return Trade(
+        trade = Trade(
             own_weight=self.weights,
             own_reach=span / self.scale,
             own_shape=self.shape,
@@ -305,17 +352,31 @@ class Negotiator(mesa.Agent):
             other_shape=opponent.shape if knows else np.zeros_like(self.shape),
             other_curvature=opponent.curvature,
         )
+        if cache:  # kept until the game changes (``NegotiationModel.changes``)
+            self._trade = (model.changes, trade)
+            self._order = linear_order(trade) if trade.linear else None
+        return trade
 
-    def offer(self, trade: Trade, need: np.ndarray) -> np.ndarray:
-        """The package that gives up ``need`` utility by its offer rule."""
-        if self.offer_rule == "uniform" and not self.strategy.knows_opponent:
-            if trade.linear:
-                shares = uniform_shares(trade.own_weight * trade.own_reach, need)
-            else:
-                shares = uniform_shares_shaped(trade, need)
+    def offer(self, trade: Trade, need: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """The package that gives up ``need`` utility by its offer rule.
+
+        With ``rows``, ``need`` and the packages are those of these runs only.
+        """
+        uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
+        if not uniform and self._trade and trade is self._trade[1] and self._order is not None:
+            order = self._order if rows is None else self._order.of_runs(rows)
+            shares = shares_in_order(order, need)  # the order worked out with the trade
         else:
-            shares = efficient_shares(trade, need)
-        return package(self.position, self.opponent.position, shares)
+            part = trade if rows is None else trade.of_runs(rows)
+            if not uniform:
+                shares = efficient_shares(part, need)
+            elif trade.linear:
+                shares = uniform_shares(part.own_weight * part.own_reach, need)
+            else:
+                shares = uniform_shares_shaped(part, need)
+        if rows is None:
+            return package(self.position, self.opponent.position, shares)
+        return package(self.position[rows], self.opponent.position[rows], shares)
 
     def within_win_sets(self, trade: Trade, need: np.ndarray, offers: np.ndarray) -> np.ndarray:
         """Move offers a known legislature would not ratify into its win-set (Putnam 1988).
@@ -346,10 +407,16 @@ class Negotiator(mesa.Agent):
 
     def observe(self, offers: np.ndarray, runs: np.ndarray) -> None:
         """Take note of the opponent's offers in the runs still negotiating."""
+        offered = self.value(offers)
         self.opponent_before = np.where(runs[:, None], self.opponent_offer, self.opponent_before)
+        self.opponent_before_value = np.where(
+            runs, self.opponent_offer_value, self.opponent_before_value
+        )
         self.opponent_offer = np.where(runs[:, None], offers, self.opponent_offer)
-        better = runs & ~(self.value(self.best_offer) >= self.value(offers))
+        self.opponent_offer_value = np.where(runs, offered, self.opponent_offer_value)
+        better = runs & ~(self.best_offer_value >= offered)
         self.best_offer = np.where(better[:, None], offers, self.best_offer)
+        self.best_offer_value = np.where(better, offered, self.best_offer_value)
         span = self.ideal - self.opponent.ideal
         with np.errstate(invalid="ignore", divide="ignore"):
             moved = np.where(span != 0, (offers - self.opponent.ideal) / span, 1.0)
@@ -377,7 +444,7 @@ class Negotiator(mesa.Agent):
             time_fraction=self.elapsed(round_index),
             discount=self.discount,
             breakdown=model.breakdown_per_round,
-            best_offered=self.value(self.best_offer),
+            best_offered=self.best_offer_value,
             next_chance=self.next_chance(round_index),
         )
         accepts = self.acceptance.accepts(context)

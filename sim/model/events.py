@@ -73,7 +73,7 @@ class EventSchedule:
                 summit["held_during_talks"] |= due
                 self.model.changes += 1
         for shock in self.shocks.values():
-            strikes = shock["stream"].random(len(active)) < shock["probability"]
+            strikes = self.model.compaction.draw(shock["stream"]) < shock["probability"]
             hit = active & strikes & (shock["round"] < 0)
             if hit.any():
                 runs = np.flatnonzero(hit)

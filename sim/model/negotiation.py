@@ -8,6 +8,7 @@ import numpy as np
 from sim.columns import Ending
 from sim.maths.calendar import last_round, round_day
 from sim.model.agents import Negotiator
+from sim.model.compaction import Compaction
 from sim.model.events import EventSchedule
 from sim.model.outcomes import frontier, outcome_columns
 from sim.model.parameters import Parameters
@@ -30,7 +31,9 @@ class NegotiationModel(mesa.Model):
     with the scenario's probability (up to ``times`` times in a chain); otherwise the issues'
     ``no_deal`` values apply. With random recognition the proposer may keep the initiative from
     one round to the next (``recognition_persistence``).
-    Runs that have ended are masked; the model stops when every run has ended.
+    Runs that have ended are masked, and once enough have ended the model's arrays keep only the
+    runs still negotiating (``sim.model.compaction``); the model stops when every run has ended,
+    with every run's row back in place.
 
     Args:
         scenario: A validated scenario.
@@ -55,6 +58,8 @@ class NegotiationModel(mesa.Model):
         """The seed of this group of runs; stochastic strategies draw from streams under it."""
         self.scenario = scenario
         self.runs = runs
+        self.compaction = Compaction(runs)
+        """Which runs the per-run arrays hold now: all of them, or the runs still negotiating."""
         self.parameters = parameters or Parameters(scenario, runs, seed)
         self.trace_runs = min(trace_runs, runs)
         self.trace_rows: list[dict[str, np.ndarray]] = []
@@ -93,6 +98,8 @@ class NegotiationModel(mesa.Model):
         self.random_recognition = protocol.recognition == "random"
         self.first_chance = self.parameters.array("protocol.first_proposer_probability")
         self.persistence = self.parameters.array("protocol.recognition_persistence")
+        self.persists = bool(np.any(self.persistence > 0))
+        """True if the proposer keeps the initiative with some chance in some run of the batch."""
         self.recognition_stream = stream(seed, "protocol.recognition")
         self.persistence_stream = stream(seed, "protocol.recognition_persistence")
         self.first_proposed = np.ones(runs, dtype=bool)
@@ -131,6 +138,11 @@ class NegotiationModel(mesa.Model):
         """Index of the negotiator who took its outside option (-1: nobody)."""
 
     @property
+    def size(self) -> int:
+        """Number of runs the per-run arrays hold now (the runs not yet put aside)."""
+        return self.compaction.size
+
+    @property
     def active(self) -> np.ndarray:
         """True for the runs still negotiating."""
         return self.ending == Ending.RUNNING
@@ -148,10 +160,11 @@ class NegotiationModel(mesa.Model):
     def _recognition(self, negotiator: Negotiator, first: bool):
         """The chance a side believes it has to propose in round ``t`` (its belief, if any)."""
         if self.random_recognition:
-            chance = self.first_chance if first else 1.0 - self.first_chance
             if negotiator.believed_recognition is not None:
-                chance = negotiator.believed_recognition
-            return lambda t: chance
+                return lambda t: negotiator.believed_recognition
+            if first:
+                return lambda t: self.first_chance
+            return lambda t: 1.0 - self.first_chance
         return lambda t: float((t % 2 == 0) == first)
 
     def first_proposes(self, round_index: int) -> np.ndarray:
@@ -161,10 +174,10 @@ class NegotiationModel(mesa.Model):
         proposer of the previous round keeps the initiative with that chance.
         """
         if not self.random_recognition:
-            return np.full(self.runs, round_index % 2 == 0)
-        first = self.recognition_stream.random(self.runs) < self.first_chance
-        if round_index > 0 and np.any(self.persistence > 0):
-            keeps = self.persistence_stream.random(self.runs) < self.persistence
+            return np.full(self.size, round_index % 2 == 0)
+        first = self.compaction.draw(self.recognition_stream) < self.first_chance
+        if round_index > 0 and self.persists:
+            keeps = self.compaction.draw(self.persistence_stream) < self.persistence
             first = np.where(keeps, self.first_proposed, first)
         self.first_proposed = first
         return first
@@ -173,6 +186,9 @@ class NegotiationModel(mesa.Model):
         """One round in every active run: offer, answer, then breakdown and deadline checks."""
         t = self.round
         active = self.active
+        if self.compaction.due(int(np.count_nonzero(active))):
+            self._compact(active)
+            active = self.active
         days_left = self.days_in_force - round_day(t, self.interval)
         self.meetings_in_last_week += active & (days_left < LAST_WEEK)
         self.events.apply(t, active)
@@ -182,8 +198,8 @@ class NegotiationModel(mesa.Model):
         for proposer, turn in sides:
             if (active & turn).any():
                 offers = np.where(turn[:, None], proposer.propose(t, active & turn), offers)
-        accepted = np.zeros(self.runs, dtype=bool)
-        walks = np.zeros(self.runs, dtype=bool)
+        accepted = np.zeros(self.size, dtype=bool)
+        walks = np.zeros(self.size, dtype=bool)
         for index, (proposer, turn) in enumerate(sides):
             responder, mask = proposer.opponent, active & turn
             if mask.any():
@@ -203,7 +219,7 @@ class NegotiationModel(mesa.Model):
         self._end(accepted & ~ratified, Ending.NOT_RATIFIED)
         self._end(walks, Ending.OUTSIDE_OPTION)
 
-        broke = self.active & (self.rng.random(self.runs) < self.breakdown_per_round)
+        broke = self.active & (self.compaction.draw(self.rng) < self.breakdown_per_round)
         self._end(broke, Ending.BREAKDOWN)
 
         at_deadline = self.active & (t >= self.last_round)
@@ -211,6 +227,21 @@ class NegotiationModel(mesa.Model):
 
         self.round += 1
         self.running = bool(self.active.any())
+        if not self.running:
+            self.compaction.expand()
+
+    def _compact(self, active: np.ndarray) -> None:
+        """Keep only the runs still negotiating in every per-run array (``sim.model.compaction``).
+
+        Strategies first drop what they cached about the runs they held.
+        """
+        for negotiator in self.negotiators:
+            negotiator.forget()
+            negotiator.strategy.forget(self.size)
+        holders = [self, self.events, *self.retaliators, *self.legislatures]
+        for negotiator in self.negotiators:
+            holders += [negotiator, negotiator.strategy, negotiator.acceptance]
+        self.compaction.compact(holders, active)
 
     def _extend(self, at_deadline: np.ndarray) -> np.ndarray:
         """Extend the deadline where the chain grants it; the runs extended.
@@ -220,7 +251,7 @@ class NegotiationModel(mesa.Model):
         """
         left = self.extensions_left > 0
         step = np.minimum(self.extensions, self.extension_times - 1)
-        granted = left & self.extension_granted[np.arange(self.runs), step] if left.any() else left
+        granted = left & self.extension_granted[np.arange(self.size), step] if left.any() else left
         later = last_round(self.days_in_force + self.extension_days, self.interval)
         extend = at_deadline & granted & (later > self.last_round)
         if extend.any():
@@ -236,10 +267,10 @@ class NegotiationModel(mesa.Model):
 
     def _record(self, t: int, first_proposes, offers, accepted, active) -> None:
         """Keep this round's offer and answer in the traced runs that were still negotiating."""
-        runs = np.flatnonzero(active[: self.trace_runs])
+        runs = np.flatnonzero(active & (self.compaction.index < self.trace_runs))
         parties = np.array([negotiator.party for negotiator in self.negotiators], dtype=object)
         row = {
-            "run": runs,
+            "run": self.compaction.index[runs],
             "round": np.full(len(runs), t),
             "proposer": np.where(first_proposes[runs], parties[0], parties[1]),
             "accepted": accepted[runs],
@@ -257,6 +288,7 @@ class NegotiationModel(mesa.Model):
         ``offer.<issue>`` (the offer, in the issue's unit) and ``utility.<party>`` (each side's
         utility of the offer).
         """
+        self.compaction.expand()
         if not self.trace_rows:
             return {}
         return {
@@ -278,10 +310,15 @@ class NegotiationModel(mesa.Model):
         self.ending[runs] = ending
         self.end_round[runs] = self.round
 
-    def results(self) -> dict[str, np.ndarray]:
-        """One column per outcome field, one row per run (``sim.columns`` says what each means)."""
-        return outcome_columns(self)
+    def results(self, columns: str = "all") -> dict[str, np.ndarray]:
+        """One column per outcome field, one row per run (``sim.columns`` says what each means).
+
+        ``columns="lean"`` leaves out the optional wide groups (``sim.model.outcomes``).
+        """
+        self.compaction.expand()
+        return outcome_columns(self, columns)
 
     def frontiers(self) -> np.ndarray:
         """Each run's Pareto frontier in utility space, first proposer first: ``(N, K + 1, 2)``."""
+        self.compaction.expand()
         return frontier(self)

@@ -11,9 +11,36 @@ from sim.columns import ENDING_NAMES, Ending
 from sim.maths.calendar import round_day
 from sim.maths.solutions import kalai_smorodinsky_point, nash_point, nash_product, pareto_gap
 
+SOLUTION_BLOCK = 2_048
+"""Runs whose bargaining solutions are worked out together: a block's candidate points (every
+segment of every frontier) stay a few megabytes, in the processor's cache."""
 
-def outcome_columns(model) -> dict[str, np.ndarray]:
-    """One column per outcome field, one row per run."""
+
+COLUMN_SETS = ("all", "lean")
+"""Which columns a runs table holds: ``all``, or ``lean``, without the optional wide groups
+(``drawn.*``, the drawn parameters, and the per-run bargaining solutions ``nash.*``,
+``kalai_smorodinsky.*``, ``nash_product``, ``distance_to_nash``, ``pareto_gap``), which analyses
+of a batch by parameter (discover, sensitivity) and by solution need."""
+
+
+def outcome_columns(model, columns: str = "all") -> dict[str, np.ndarray]:
+    """One column per outcome field, one row per run (``columns``: one of ``COLUMN_SETS``).
+
+    A ``lean`` table leaves out the optional groups, and the solutions are then not worked out.
+    """
+    if columns not in COLUMN_SETS:
+        raise ValueError(f"columns must be one of {', '.join(COLUMN_SETS)}, not {columns!r}")
+    table = outcome_table(model)
+    if columns == "lean":
+        return table
+    table |= solution_columns(model, final_values(model))
+    for path, values in model.parameters.drawn.items():
+        table[f"drawn.{path}"] = values
+    return table
+
+
+def outcome_table(model) -> dict[str, np.ndarray]:
+    """The columns every runs table holds: how each run ended, its values and utilities."""
     agreed = model.ending == Ending.AGREEMENT
     start = np.datetime64(model.scenario.calendar.start, "D")
     end_day = round_day(model.end_round, model.interval)
@@ -59,9 +86,6 @@ def outcome_columns(model) -> dict[str, np.ndarray]:
         columns[f"reservation.{negotiator.party}"] = negotiator.reservation
         columns[f"discounted_utility.{negotiator.party}"] = value * negotiator.discount**delay
     columns |= model.events.columns()
-    columns |= solution_columns(model, values)
-    for path, values in model.parameters.drawn.items():
-        columns[f"drawn.{path}"] = values
     return columns
 
 
@@ -107,14 +131,19 @@ def solution_columns(model, values: np.ndarray) -> dict[str, np.ndarray]:
     """Per-run columns comparing each outcome with the bargaining solutions.
 
     Values are those the sides bargain over (``final_values``, before retaliation) on the
-    frontier of deal values; the disagreement point is the pair of reservation values.
+    frontier of deal values; the disagreement point is the pair of reservation values. Each run's
+    solutions depend on its own frontier only; they are found block by block of runs.
     """
     first, second = model.negotiators
     frontiers = frontier(model)
     disagreement = np.column_stack([first.reservation, second.reservation])
     outcome = values
-    nash = nash_point(frontiers, disagreement)
-    fair = kalai_smorodinsky_point(frontiers, disagreement)
+    nash, fair, gap = np.empty_like(outcome), np.empty_like(outcome), np.empty(len(outcome))
+    for start in range(0, len(outcome), SOLUTION_BLOCK):
+        block = slice(start, start + SOLUTION_BLOCK)
+        nash[block] = nash_point(frontiers[block], disagreement[block])
+        fair[block] = kalai_smorodinsky_point(frontiers[block], disagreement[block])
+        gap[block] = pareto_gap(frontiers[block], outcome[block])
     return {
         f"nash.{first.party}": nash[:, 0],
         f"nash.{second.party}": nash[:, 1],
@@ -122,5 +151,5 @@ def solution_columns(model, values: np.ndarray) -> dict[str, np.ndarray]:
         f"kalai_smorodinsky.{second.party}": fair[:, 1],
         "nash_product": nash_product(*outcome.T, *disagreement.T),
         "distance_to_nash": np.hypot(*(outcome - nash).T),
-        "pareto_gap": pareto_gap(frontiers, outcome),
+        "pareto_gap": gap,
     }

@@ -69,6 +69,14 @@ class Strategy:
         """The demand and prior of obstinacy it shows the opponent (``None``: no posture)."""
         return None
 
+    def forget(self, runs: int) -> None:
+        """Drop what it cached about the ``runs`` runs of the batch it holds now.
+
+        The model calls this before it keeps only the runs still negotiating (see
+        ``sim.model.compaction``); arrays of one value per run that it keeps as attributes are
+        shrunk by the model. Nothing to drop by default.
+        """
+
     def believed_weights(self, view: StrategyView) -> np.ndarray | None:
         """The opponent's salience weights as this strategy believes them, shape ``(N, K)``.
 

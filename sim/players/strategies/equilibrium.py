@@ -64,6 +64,10 @@ class Equilibrium(Strategy):
         self._solved: tuple[int, int] | None = None
         self._values: Values | None = None
 
+    def forget(self, runs: int) -> None:  # noqa: D102
+        self._solved = None
+        self._values = None
+
     def target(self, view: StrategyView) -> np.ndarray:  # noqa: D102
         return np.minimum(self._row(self.values(view).proposing, view), view.best)
 

@@ -91,6 +91,14 @@ class Reputational(Strategy):
             self._draws = self.rng.random(runs)
         return self._draws
 
+    def forget(self, runs: int) -> None:
+        """Draw its types now, for all ``runs`` runs, and drop the cached frontier values.
+
+        The draws are then those of the whole batch, whichever runs the model keeps later.
+        """
+        self.draws(runs)
+        self._frontier = None
+
     def concession_round(self, view: StrategyView) -> np.ndarray:
         """The round in which it concedes in each run, from the equilibrium (``inf``: never)."""
         game = view.game
