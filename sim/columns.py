@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 
+COLUMN_SETS = ("all", "lean")
+"""Which columns a runs table holds: ``all``, or ``lean``, without the optional wide groups
+(``drawn.*``, the drawn parameters, and the per-run bargaining solutions ``nash.*``,
+``kalai_smorodinsky.*``, ``nash_product``, ``distance_to_nash``, ``pareto_gap``), which analyses
+of a batch by parameter (discover, sensitivity) and by solution need."""
+
 
 class Ending(IntEnum):
     """How a run ended (``RUNNING`` while it has not)."""

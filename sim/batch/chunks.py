@@ -84,7 +84,7 @@ def run_chunk(
         values: Instead of drawing the uncertain parameters, the values to use: per dotted path,
             one value per run of the whole batch (e.g. a sensitivity-analysis design).
         columns: ``all`` columns, or ``lean``: without the optional wide groups (drawn
-            parameters, per-run solutions; ``sim.model.outcomes.COLUMN_SETS``).
+            parameters, per-run solutions; ``sim.columns.COLUMN_SETS``).
     """
     traced = max(0, min(trace_rounds - chunk.start, chunk.runs))
     parameters = None

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sim.cli.analysis import HANDLERS, add_commands
 from sim.cli.arguments import add_engine_options, add_output_options, count, engine_of, seed
+from sim.columns import COLUMN_SETS
 from sim.errors import (
     BatchFailed,
     FolderBusy,
@@ -84,6 +85,14 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         default=0,
         metavar="K",
         help="also write rounds.parquet with every round of the first K runs",
+    )
+    run.add_argument(
+        "--columns",
+        choices=COLUMN_SETS,
+        default="all",
+        help="all: every column the analysis commands need (default); lean: runs.parquet "
+        "without the drawn parameters and the per-run bargaining solutions, about a quarter "
+        "of the size (discover, sensitivity and the solution charts then lack their data)",
     )
 
 
@@ -261,6 +270,7 @@ def _run(arguments: argparse.Namespace) -> int:
         trace_rounds=arguments.trace_rounds,
         progress=not arguments.quiet,
         chunk_runs=chunk_runs,
+        columns=arguments.columns,
     )
     seconds = time.perf_counter() - started
     if not arguments.quiet:

@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.columns import ENDING_NAMES, Ending
+from sim.columns import COLUMN_SETS, ENDING_NAMES, Ending
 from sim.maths.calendar import round_day
 from sim.maths.solutions import kalai_smorodinsky_point, nash_point, nash_product, pareto_gap
 
 SOLUTION_BLOCK = 2_048
 """Runs whose bargaining solutions are worked out together: a block's candidate points (every
 segment of every frontier) stay a few megabytes, in the processor's cache."""
-
-
-COLUMN_SETS = ("all", "lean")
-"""Which columns a runs table holds: ``all``, or ``lean``, without the optional wide groups
-(``drawn.*``, the drawn parameters, and the per-run bargaining solutions ``nash.*``,
-``kalai_smorodinsky.*``, ``nash_product``, ``distance_to_nash``, ``pareto_gap``), which analyses
-of a batch by parameter (discover, sensitivity) and by solution need."""
 
 
 def outcome_columns(model, columns: str = "all") -> dict[str, np.ndarray]:

@@ -78,7 +78,7 @@ def run_scenario(
         chunk_runs: Runs simulated side by side in one model.
         columns: ``all`` columns (what every analysis command needs), or ``lean``: a smaller
             ``runs.parquet`` without the drawn parameters and per-run bargaining solutions
-            (``sim.model.outcomes.COLUMN_SETS``), which ``discover``, ``sensitivity`` and the
+            (``sim.columns.COLUMN_SETS``), which ``discover``, ``sensitivity`` and the
             solution markers of the charts need.
 
     Returns:

@@ -139,3 +139,13 @@ def test_output_path_through_a_file_is_refused(command, out, message, tmp_path):
 def test_validate_accepts_every_shipped_scenario():
     result = negsim("validate", *SHIPPED)
     assert result.stdout.count(": ok") == len(SHIPPED)
+
+
+def test_lean_columns_leave_out_the_drawn_parameters_and_the_solutions(tmp_path, capsys):
+    out = tmp_path / "lean"
+    arguments = ["run", str(SCENARIOS / "korea_us_2025.yaml"), "--runs", "500", "--quiet"]
+    assert main([*arguments, "--columns", "lean", "--out", str(out)]) == 0
+    columns = pd.read_parquet(out / "runs.parquet").columns
+    assert not any(name.startswith(("drawn.", "nash", "kalai_smorodinsky.")) for name in columns)
+    assert {"agreed", "issue.tariff", "utility.us"} <= set(columns)
+    assert json.loads((out / "manifest.json").read_text())["columns"] == "lean"
