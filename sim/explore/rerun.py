@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.summary import summarise
 from sim.batch.chunks import run_batch
+from sim.charts.figures import FAST_PNG
 from sim.charts.overlay import all_charts_against
 from sim.report.run import describe
 from sim.scenario.schema import Scenario
@@ -122,5 +123,5 @@ def rerun(
 def png(figure: Figure, dpi: int = CHART_DPI) -> bytes:
     """A figure as PNG bytes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs=FAST_PNG)
     return buffer.getvalue()
