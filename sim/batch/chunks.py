@@ -125,6 +125,7 @@ def run_batch(
     chunk_runs: int = DEFAULT_CHUNK_RUNS,
     on_chunk: Callable[[int], None] | None = None,
     values: dict[str, np.ndarray] | None = None,
+    columns: str = "all",
 ) -> pd.DataFrame:
     """Run a Monte Carlo batch in this process and return one row per run.
 
@@ -135,6 +136,7 @@ def run_batch(
         chunk_runs: Runs simulated side by side in one model.
         on_chunk: Called with the number of runs of each finished chunk (for progress bars).
         values: Parameter values to use instead of drawing them, as in ``run_chunk``.
+        columns: ``all`` columns, or ``lean`` (``sim.columns.COLUMN_SETS``).
 
     Returns:
         The runs table; ``sim.columns.COLUMNS`` documents its columns.
@@ -144,7 +146,7 @@ def run_batch(
     seed = scenario.seed if seed is None else seed
     tables = []
     for chunk in plan_chunks(runs, chunk_runs):
-        tables.append(run_chunk(scenario, seed, chunk, values=values).runs)
+        tables.append(run_chunk(scenario, seed, chunk, values=values, columns=columns).runs)
         if on_chunk is not None:
             on_chunk(chunk.runs)
     return pd.concat(tables, ignore_index=True)

@@ -2,7 +2,8 @@
 
 Both batches use the same master seed and chunking, so every parameter left unchanged draws the
 same numbers in both (common random numbers): a difference on the charts is what the change did,
-not noise. The runs are the same as ``negsim run`` gives for the same scenario, runs and seed.
+not noise. The runs are those ``negsim run`` gives for the same scenario, runs and seed, in a lean
+table (``PAGE_COLUMNS``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from sim.scenario.schema import Scenario
 
 CHART_DPI = 80
 """Resolution of the page's charts."""
+PAGE_COLUMNS = "lean"
+"""The page shows no drawn parameters or per-run bargaining solutions, so its batches leave
+them out (``sim.columns.COLUMN_SETS``) and skip working the solutions out."""
 
 
 class Cancelled(Exception):
@@ -100,9 +104,9 @@ def rerun(
             raise Cancelled
 
     if baseline_table is None:
-        baseline_table = run_batch(baseline, runs=runs, seed=seed, on_chunk=on_chunk)
+        baseline_table = run_batch(baseline, runs, seed, on_chunk=on_chunk, columns=PAGE_COLUMNS)
     started = time.perf_counter()
-    table = run_batch(scenario, runs=runs, seed=seed, on_chunk=on_chunk)
+    table = run_batch(scenario, runs, seed, on_chunk=on_chunk, columns=PAGE_COLUMNS)
     summary = summarise(table, scenario)
     charts = {
         name: png(figure)

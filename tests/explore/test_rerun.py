@@ -1,5 +1,8 @@
 """A rerun beside the baseline, and one run stepped round by round."""
 
+import pandas as pd
+
+from sim.batch.chunks import run_batch
 from sim.explore.rerun import rerun
 from sim.explore.state import Exploration
 from sim.explore.stepping import step_chart, trace_until, trace_view
@@ -19,6 +22,14 @@ def test_rerun_shares_the_baselines_random_numbers():
         "utilities",
     }
     assert all(png.startswith(b"\x89PNG") for png in same.charts.values())
+
+
+def test_the_page_shows_the_runs_of_negsim_run_in_a_lean_table():
+    loaded = load_scenario(BASELINE)
+    edited = Exploration.start(loaded).with_value("events.rapport", 0.1).scenario
+    shown = rerun(edited, loaded.scenario, 500, 5).table
+    assert not any(name.startswith("drawn.") for name in shown.columns)
+    pd.testing.assert_frame_equal(shown, run_batch(edited, 500, 5)[shown.columns])
 
 
 def test_a_run_stepped_round_by_round():
