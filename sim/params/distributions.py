@@ -38,7 +38,9 @@ class Uniform(DistributionBase):
 
     dist: Literal["uniform"]
     low: float
+    """Lowest value."""
     high: float
+    """Highest value."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -60,9 +62,13 @@ class Normal(DistributionBase):
 
     dist: Literal["normal"]
     mean: float
+    """Mean before truncation."""
     sd: float = Field(gt=0)
+    """Standard deviation before truncation."""
     low: float = Field(-math.inf, allow_inf_nan=True)
+    """Truncates the distribution from below (default: unbounded)."""
     high: float = Field(math.inf, allow_inf_nan=True)
+    """Truncates the distribution from above (default: unbounded)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Normal:
@@ -85,9 +91,13 @@ class Beta(DistributionBase):
 
     dist: Literal["beta"]
     a: float = Field(gt=0)
+    """First shape parameter."""
     b: float = Field(gt=0)
+    """Second shape parameter."""
     low: float = 0.0
+    """The value a draw of 0 maps to."""
     high: float = 1.0
+    """The value a draw of 1 maps to."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Beta:
@@ -107,8 +117,11 @@ class Triangular(DistributionBase):
 
     dist: Literal["triangular"]
     low: float
+    """Lowest value."""
     mode: float
+    """Most likely value."""
     high: float
+    """Highest value."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -130,7 +143,9 @@ class Lognormal(DistributionBase):
 
     dist: Literal["lognormal"]
     mu: float
+    """Mean of the logarithm (`exp(mu)` is the median)."""
     sigma: float = Field(gt=0)
+    """Standard deviation of the logarithm."""
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # noqa: D102
         return rng.lognormal(self.mu, self.sigma, size)
@@ -144,7 +159,9 @@ class Choice(DistributionBase):
 
     dist: Literal["choice"]
     values: list[float] = Field(min_length=1)
+    """The values to choose from."""
     weights: list[Annotated[float, Field(ge=0)]] | None = None
+    """Relative weight of each value (default: equal)."""
 
     @model_validator(mode="after")
     def _weights_match(self) -> Choice:

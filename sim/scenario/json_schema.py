@@ -34,53 +34,6 @@ from sim.scenario.schema import Negotiator, Scenario
 DRAFT = "http://json-schema.org/draft-07/schema#"
 DISTRIBUTION = "Distribution"
 """Name of the shared definition of the distributions a number may be replaced by."""
-MEANINGS = {
-    ("Scenario", "name"): "Identifier of the scenario: names its result folder and its charts.",
-    ("Scenario", "description"): "What the scenario assumes, in a sentence or two.",
-    ("Scenario", "issues"): "The issues on (or off) the table, by key (1 to 20).",
-    ("Scenario", "negotiators"): "The two parties at the table, by key.",
-    ("Scenario", "third_parties"): "Third parties (a retaliating power, a ratifying "
-    "legislature), by key.",
-    ("Calendar", "meeting_interval_days"): "Days between two meetings (rounds).",
-    ("Protocol", "first_proposer"): "The negotiator who proposes first (with random "
-    "recognition: the one `first_proposer_probability` is about).",
-    ("Negotiator", "label"): "Human-readable name, used in charts and reports.",
-    ("Negotiator", "strategy"): "How it makes offers: a strategy chosen by `name`, with its "
-    "parameters.",
-    ("Negotiator", "acceptance"): "When it accepts an offer: an acceptance rule chosen by "
-    "`name`, with its parameters (default `next`).",
-    ("Events", "summits"): "Leaders' meetings that may take place, by key.",
-    ("Events", "shocks"): "Random events that shift a negotiator's priorities, by key.",
-    ("Summit", "date"): "Day of the summit.",
-    ("Shock", "probability_per_round"): "Chance that the shock strikes in a round (at most "
-    "once per run).",
-    ("Retaliation", "label"): "Human-readable name, used in reports.",
-    ("Retaliation", "base_probability"): "Chance of retaliation when the issue is at its lower "
-    "bound.",
-    ("Ratification", "label"): "Human-readable name, used in reports.",
-    ("Ratification", "threshold"): "Utility of a deal (0-1) that the legislature needs to "
-    "ratify it.",
-    ("NextOfferParameters", "scale"): "Factor on the offered utility before comparing.",
-    ("NextOfferParameters", "margin"): "Utility added to the offer before comparing.",
-    ("Uniform", "low"): "Lowest value.",
-    ("Uniform", "high"): "Highest value.",
-    ("Normal", "mean"): "Mean before truncation.",
-    ("Normal", "sd"): "Standard deviation before truncation.",
-    ("Normal", "low"): "Truncates the distribution from below (default: unbounded).",
-    ("Normal", "high"): "Truncates the distribution from above (default: unbounded).",
-    ("Beta", "a"): "First shape parameter.",
-    ("Beta", "b"): "Second shape parameter.",
-    ("Beta", "low"): "The value a draw of 0 maps to.",
-    ("Beta", "high"): "The value a draw of 1 maps to.",
-    ("Triangular", "low"): "Lowest value.",
-    ("Triangular", "mode"): "Most likely value.",
-    ("Triangular", "high"): "Highest value.",
-    ("Lognormal", "mu"): "Mean of the logarithm (`exp(mu)` is the median).",
-    ("Lognormal", "sigma"): "Standard deviation of the logarithm.",
-    ("Choice", "values"): "The values to choose from.",
-    ("Choice", "weights"): "Relative weight of each value (default: equal).",
-}
-"""Meanings of fields that carry no docstring in their model; a docstring, once written, wins."""
 SHORTHANDS = {(Negotiator, "audience_cost"): "cost"}
 """Blocks that a number may stand for, and which key the number is (``audience_cost: 0.2``)."""
 
@@ -160,10 +113,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 def _describe_fields(definition: dict[str, Any], model: type[BaseModel]) -> None:
     """Add what the Python model knows and pydantic leaves out: meanings, ranges, shorthands."""
-    meanings = {
-        **{field: text for (owner, field), text in MEANINGS.items() if owner == model.__name__},
-        **attribute_docstrings(model),
-    }
+    meanings = attribute_docstrings(model)
     for name, field in model.model_fields.items():
         schema = definition["properties"][name]
         if field.annotation is Any:  # a key of earlier versions, refused with a hint

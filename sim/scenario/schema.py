@@ -137,6 +137,7 @@ class Negotiator(_Strict):
     """A party at the table, with its payoffs and its way of bargaining."""
 
     label: str
+    """Human-readable name, used in charts and reports."""
     preferences: dict[Name, Preference]
     """One entry per issue."""
     outside_option: Number(ge=-1, le=1) = 0.0
@@ -146,9 +147,12 @@ class Negotiator(_Strict):
     """Utility added to the no-deal outcome's: moves the disagreement point (e.g. costs of a
     failed negotiation that the issue values do not capture)."""
     strategy: StrategySpec
+    """How it makes offers: a strategy chosen by `name`, with its parameters."""
     acceptance: AcceptanceSpec = Field(
         default_factory=lambda: acceptance.REGISTRY["next"].parameters(name="next")
     )
+    """When it accepts an offer: an acceptance rule chosen by `name`, with its parameters (default
+    `next`)."""
     discount_per_day: Number(gt=0, le=1) | None = None
     """This negotiator's own discount factor per day; the protocol's when not given."""
     discount_per_round: Any = None
@@ -185,6 +189,7 @@ class Calendar(_Strict):
     """Last day for agreement (the tariff pause expiry); the last round is the last meeting on or
     before it."""
     meeting_interval_days: Number(ge=1, le=365) = 7.0
+    """Days between two meetings (rounds)."""
     extension: Extension = Extension()
 
 
@@ -192,6 +197,8 @@ class Protocol(_Strict):
     """Rules of the bargaining game: who proposes, the risk of breakdown, impatience."""
 
     first_proposer: Name
+    """The negotiator who proposes first (with random recognition: the one
+    `first_proposer_probability` is about)."""
     recognition: Literal["alternating", "random"] = "alternating"
     """Who proposes: the two sides in turn from ``first_proposer`` (Rubinstein 1982), or a
     random draw each round (Baron & Ferejohn 1989)."""
@@ -215,6 +222,7 @@ class Summit(_Strict):
     """A scheduled meeting of the leaders that may or may not take place."""
 
     date: dt.date
+    """Day of the summit."""
     probability: Probability = 1.0
     """Chance that it takes place (drawn once per run)."""
     concession: Number(ge=0, le=1) = 0.0
@@ -227,6 +235,7 @@ class Shock(_Strict):
     """A random event that may strike in any round (at most once per run) and shifts priorities."""
 
     probability_per_round: Probability
+    """Chance that the shock strikes in a round (at most once per run)."""
     negotiator: Name
     """Whose priorities it shifts."""
     issue: Name
@@ -242,7 +251,9 @@ class Events(_Strict):
     """Utility both leaders attach to reaching a deal, from their personal relationship: it lowers
     both sides' reservation utility (a negative value raises it)."""
     summits: dict[Name, Summit] = Field(default_factory=dict)
+    """Leaders' meetings that may take place, by key."""
     shocks: dict[Name, Shock] = Field(default_factory=dict)
+    """Random events that shift a negotiator's priorities, by key."""
 
 
 class Retaliation(_Strict):
@@ -250,11 +261,13 @@ class Retaliation(_Strict):
 
     kind: Literal["retaliation"]
     label: str
+    """Human-readable name, used in reports."""
     target: Name
     """The negotiator who bears the cost."""
     issue: Name
     """The issue whose final value drives the risk (e.g. alignment with US China policy)."""
     base_probability: Probability = 0.0
+    """Chance of retaliation when the issue is at its lower bound."""
     probability_per_unit: Number(ge=0, le=100) = 0.0
     """Added to the probability per unit of the issue's final value above its lower bound."""
     cost: Number(ge=0, le=1) = 0.0
@@ -270,11 +283,13 @@ class Ratification(_Strict):
 
     kind: Literal["ratification"]
     label: str
+    """Human-readable name, used in reports."""
     anticipated: bool = True
     """Both negotiators know the win-set: they neither offer nor accept a deal it excludes."""
     ratifies_for: Name
     """The negotiator whose legislature it is."""
     threshold: Number(ge=0, le=1)
+    """Utility of a deal (0-1) that the legislature needs to ratify it."""
     preferences: dict[Name, Preference]
     """Its ideal point and weight on each issue (all issues, like a negotiator's)."""
 
@@ -313,7 +328,9 @@ class Scenario(_Strict):
         return build_variant(self.model_dump(mode="json", exclude_unset=True), changes)
 
     name: Name
+    """Identifier of the scenario: names its result folder and its charts."""
     description: str = ""
+    """What the scenario assumes, in a sentence or two."""
     runs: int = Field(default=10_000, ge=1, le=1_000_000_000)
     """Default number of Monte Carlo runs (a batch may ask for another number)."""
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
@@ -321,9 +338,12 @@ class Scenario(_Strict):
     calendar: Calendar
     protocol: Protocol
     issues: dict[Name, Issue] = Field(min_length=1, max_length=20)
+    """The issues on (or off) the table, by key (1 to 20)."""
     negotiators: dict[Name, Negotiator] = Field(min_length=2, max_length=2)
+    """The two parties at the table, by key."""
     events: Events = Events()
     third_parties: dict[Name, ThirdParty] = Field(default_factory=dict)
+    """Third parties (a retaliating power, a ratifying legislature), by key."""
 
 
 def schema_fields(location: list[str] | tuple[str, ...]) -> set[str]:

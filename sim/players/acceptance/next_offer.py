@@ -16,7 +16,9 @@ class NextOfferParameters(AcceptanceParameters):
 
     name: Literal["next"]
     scale: Number(gt=0) = 1.0
+    """Factor on the offered utility before comparing."""
     margin: Number(ge=-1, le=1) = 0.0
+    """Utility added to the offer before comparing."""
 
 
 class NextOffer(AcceptanceRule):
