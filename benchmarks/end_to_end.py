@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "korea_us_2025.yaml"
+from baseline_run import BASELINE, baseline_run
+
 GROUPS = {
     "drawn parameters": ("drawn.",),
     "per-run solutions": (
@@ -36,23 +37,7 @@ GROUPS = {
 
 def measure(runs: int, workers: int, out: Path) -> dict:
     """Run the command once in a child process; its wall time and the largest peak RSS."""
-    command = [
-        sys.executable,
-        "-m",
-        "sim.cli",
-        "run",
-        str(BASELINE),
-        "--runs",
-        str(runs),
-        "--out",
-        str(out),
-        "--force",
-        "--quiet",
-        "--engine",
-        "process",
-        "--workers",
-        str(workers),
-    ]
+    command = baseline_run(runs, out, "--engine", "process", "--workers", str(workers))
     started = time.perf_counter()
     subprocess.run(command, check=True)
     seconds = time.perf_counter() - started

@@ -13,30 +13,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "korea_us_2025.yaml"
-
-
-def command(runs: int, out: Path, *options: str) -> list[str]:
-    """The ``negsim run`` command line of the benchmark."""
-    return [
-        sys.executable,
-        *options,
-        "-m",
-        "sim.cli",
-        "run",
-        str(BASELINE),
-        "--runs",
-        str(runs),
-        "--out",
-        str(out),
-        "--force",
-        "--quiet",
-    ]
+from baseline_run import BASELINE, baseline_run
 
 
 def wall_times(runs: int, repeats: int, out: Path) -> list[float]:
@@ -44,7 +25,7 @@ def wall_times(runs: int, repeats: int, out: Path) -> list[float]:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run(command(runs, out), check=True)
+        subprocess.run(baseline_run(runs, out), check=True)
         times.append(time.perf_counter() - started)
     return times
 
@@ -56,7 +37,10 @@ def import_times(runs: int, out: Path) -> tuple[float, dict[str, float]]:
     package, so the packages' times add up to the total.
     """
     done = subprocess.run(
-        command(runs, out, "-X", "importtime"), check=True, capture_output=True, text=True
+        baseline_run(runs, out, python=("-X", "importtime")),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     packages: dict[str, float] = {}
     for line in done.stderr.splitlines():

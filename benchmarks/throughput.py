@@ -10,17 +10,15 @@ from __future__ import annotations
 import argparse
 import resource
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from baseline_run import BASELINE, baseline_run
 
 from sim.batch.chunks import run_batch
 from sim.model.negotiation import NegotiationModel
 from sim.scenario.loading import load_scenario
-
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "korea_us_2025.yaml"
 
 
 def best_of(repeats: int, work) -> float:
@@ -68,19 +66,7 @@ def main() -> None:
     print(f"  peak RSS of this process: {peak:,.0f} MiB")
 
     out = Path("/tmp/negsim-benchmark")
-    command = [
-        sys.executable,
-        "-m",
-        "sim.cli",
-        "run",
-        str(BASELINE),
-        "--runs",
-        str(arguments.cli_runs),
-        "--out",
-        str(out),
-        "--force",
-        "--quiet",
-    ]
+    command = baseline_run(arguments.cli_runs, out)
     seconds = best_of(1, lambda: subprocess.run(command, check=True))
     print(f"  command line, {arguments.cli_runs:,} runs with charts and files: {seconds:.2f} s")
 
