@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from sim.maths.offers import Concessions, cheapest_first_order, shares_in_order
+from sim.maths.roots import bracketed_root
 from sim.maths.utility import issue_sum
 from sim.maths.values import EXPONENTIAL, LINEAR, QUADRATIC, marginal_loss, shaped_value
 
@@ -225,13 +226,8 @@ def efficient_shares(trade: Trade, need: np.ndarray) -> np.ndarray:
     """
     if trade.linear:
         return shares_in_order(linear_order(trade), need)
-    low, high = np.zeros_like(need), np.full_like(need, np.pi / 2)
     groups = shape_groups(trade)
-    for _ in range(ITERATIONS):
-        middle = 0.5 * (low + high)
-        too_much = issue_sum(trade.loss(best_shares(trade, middle, groups))) > need
-        low, high = np.where(too_much, middle, low), np.where(too_much, high, middle)
-    shares = best_shares(trade, high, groups)
+    shares = best_shares(trade, efficient_angle(trade, need, groups), groups)
     valued = trade.other_weight * trade.other_reach > 0
     rest = need - trade.loss(np.where(valued, 1.0, 0.0)).sum(axis=1)
     beyond = rest > 0
@@ -239,6 +235,36 @@ def efficient_shares(trade: Trade, need: np.ndarray) -> np.ndarray:
         extra = uniform_shares_shaped(replace(trade, own_weight=trade.own_weight * ~valued), rest)
         shares = np.where(beyond[:, None], np.where(valued, 1.0, extra), shares)
     return shares
+
+
+def efficient_angle(trade: Trade, need: np.ndarray, groups: list | None = None) -> np.ndarray:
+    """The angle whose efficient package gives up ``need`` value (or as close as it can).
+
+    The value given up by :func:`best_shares` falls as the angle rises, from everything the
+    other side values at 0 to nothing at pi/2, so the angle is the root of ``loss - need``
+    (:func:`sim.maths.roots.bracketed_root`, to within 1e-12). Of the final bracket, the end
+    that gives up no more than ``need`` is returned; where ``need`` exceeds what conceding
+    everything valued gives up, the angle is 0.
+
+    Args:
+        trade: The trade-offs, shape ``(N, K)``.
+        need: Value to give up per run, shape ``(N,)``.
+        groups: ``shape_groups(trade)``, when already worked out.
+
+    Returns:
+        Angles in [0, pi/2], shape ``(N,)``.
+    """
+    groups = shape_groups(trade) if groups is None else groups
+
+    def excess(theta: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        part = trade if len(rows) == len(need) else trade.of_runs(rows)
+        chosen = groups if part is trade else [(p, c, [x[rows] for x in xs]) for p, c, xs in groups]
+        return issue_sum(part.loss(best_shares(part, theta, chosen))) - need[rows]
+
+    everything = np.arange(len(need))
+    low, high = np.zeros_like(need), np.full_like(need, np.pi / 2)
+    ends, values = bracketed_root(excess, low, high, excess(low, everything), -need)
+    return np.where(values[:, 0] <= 0, ends[:, 0], ends[:, 1])
 
 
 def linear_order(trade: Trade) -> Concessions:

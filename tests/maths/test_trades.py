@@ -50,6 +50,7 @@ def test_efficient_shares_give_up_the_need_and_nothing_gives_the_other_side_more
     need = RNG.uniform(0, 1, 200) * total
     shares = efficient_shares(trade, need)
     assert trade.loss(shares).sum(axis=1) == pytest.approx(need, abs=1e-6)
+    assert (trade.loss(shares).sum(axis=1) <= need + 1e-15).all()  # never more than the need
     best = trade.gain(shares).sum(axis=1)
     for _ in range(200):  # random packages that cost no more never give more
         other = RNG.uniform(0, 1, shares.shape)
