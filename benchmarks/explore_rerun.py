@@ -1,7 +1,8 @@
-"""Time the page's rerun: a batch of the edited scenario with its summary and four charts.
+"""Time the page's rerun: a batch of the edited scenario with its summary and charts.
 
 The baseline's batch is computed once per runs and seed and kept, so a change on the page costs
-one batch, its summary and the charts drawn against the baseline. Run on one core:
+one batch, its summary and the charts' options with the baseline over them (the browser draws
+them). Run on one core:
 
     taskset -c 0 .venv/bin/python benchmarks/explore_rerun.py [--runs 10000] [--repeat 3]
 """

@@ -187,10 +187,20 @@ def Charts(result: Rerun, stale: bool):
         Html("p", result.text)
         solara.Text(f"{len(result.table):,} runs; computed in {result.seconds:.2f} s.")
         with solara.Row(classes=["negsim-charts"]):
-            for name in ("deal_probability", "utilities"):
-                solara.Image(result.charts[name], width="480px")
-        solara.Image(result.charts["agreement_timing"], width="800px")
-        solara.Image(result.charts["issue_outcomes"], width="100%")
+            Chart(result.charts["deal_probability"], "480px", "400px")
+            Chart(result.charts["utilities"], "480px", "480px")
+        Chart(result.charts["agreement_timing"], "100%", "420px")
+        with solara.Row(classes=["negsim-issues"]):
+            for name, option in result.charts.items():
+                if name.startswith("issue."):
+                    Chart(option, "400px", "360px")
+
+
+def Chart(option: dict, width: str, height: str):
+    """An ECharts chart of ``option``, drawn by the browser (``sim.explore.echarts``)."""
+    return solara.FigureEcharts(
+        option=option, attributes={"style": f"width: {width}; height: {height};"}
+    )
 
 
 @solara.component

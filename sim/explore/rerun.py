@@ -8,24 +8,19 @@ table (``PAGE_COLUMNS``).
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sim.analysis.summary import summarise
 from sim.batch.chunks import run_batch
-from sim.charts.figures import FAST_PNG
-from sim.charts.overlay import all_charts_against
+from sim.explore.echarts import Option, all_options
 from sim.report.run import describe
 from sim.scenario.schema import Scenario
 
-CHART_DPI = 80
-"""Resolution of the page's charts."""
 PAGE_COLUMNS = "lean"
 """The page shows no drawn parameters or per-run bargaining solutions, so its batches leave
 them out (``sim.columns.COLUMN_SETS``) and skip working the solutions out."""
@@ -45,7 +40,8 @@ class Rerun:
         summary: ``summarise`` of ``table``.
         baseline_summary: ``summarise`` of ``baseline``.
         text: The summary paragraph of ``negsim run``.
-        charts: PNG images of the four charts with the baseline drawn over them, by name.
+        charts: The charts with the baseline drawn over them, as ECharts options, by name
+            (``sim.explore.echarts.all_options``).
         seconds: Time spent on the edited scenario's batch, summary and charts.
     """
 
@@ -54,7 +50,7 @@ class Rerun:
     summary: dict[str, Any]
     baseline_summary: dict[str, Any]
     text: str
-    charts: dict[str, bytes]
+    charts: dict[str, Option]
     seconds: float
 
     def deal_probability_text(self) -> str:
@@ -108,10 +104,7 @@ def rerun(
     started = time.perf_counter()
     table = run_batch(scenario, runs, seed, on_chunk=on_chunk, columns=PAGE_COLUMNS)
     summary = summarise(table, scenario)
-    charts = {
-        name: png(figure)
-        for name, figure in all_charts_against(table, baseline_table, scenario).items()
-    }
+    charts = all_options(table, baseline_table, scenario)
     seconds = time.perf_counter() - started
     return Rerun(
         table,
@@ -122,10 +115,3 @@ def rerun(
         charts,
         seconds,
     )
-
-
-def png(figure: Figure, dpi: int = CHART_DPI) -> bytes:
-    """A figure as PNG bytes."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs=FAST_PNG)
-    return buffer.getvalue()

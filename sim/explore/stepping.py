@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sim.analysis.trace import Trace
+from sim.charts.figures import FAST_PNG
 from sim.charts.trace import plot_trace
-from sim.explore.rerun import png
 from sim.params.numbers import support
 from sim.pipelines.trace import trace_run
 from sim.scenario.schema import Scenario
+
+CHART_DPI = 80
+"""Resolution of the stepped run's chart."""
 
 
 @dataclass(frozen=True)
@@ -51,4 +55,8 @@ def trace_until(view: RunView, rounds: int) -> Trace:
 
 def step_chart(view: RunView, rounds: int) -> bytes:
     """PNG of the run after ``rounds`` rounds: offers in utility space and each issue over time."""
-    return png(plot_trace(trace_until(view, rounds)))
+    buffer = io.BytesIO()
+    plot_trace(trace_until(view, rounds)).savefig(
+        buffer, format="png", dpi=CHART_DPI, pil_kwargs=FAST_PNG
+    )
+    return buffer.getvalue()

@@ -30,7 +30,7 @@ def test_change_a_slider_and_save_the_variant(tmp_path):
         page.goto(address)
         deal = page.locator(".negsim-deal")
         deal.wait_for()
-        page.locator(".negsim-charts img").first.wait_for()
+        page.locator(".negsim-charts canvas").first.wait_for()
         before = deal.inner_text()
         page.screenshot(path=str(folder / "before.png"))
 
@@ -43,7 +43,7 @@ def test_change_a_slider_and_save_the_variant(tmp_path):
         )
         after = deal.inner_text()
         assert after != before
-        page.locator(".negsim-charts img").first.wait_for()
+        page.locator(".negsim-charts canvas").first.wait_for()
         page.screenshot(path=str(folder / "after.png"))
 
         page.get_by_role("button", name="Save as variant").click()
