@@ -127,10 +127,16 @@ def utilities(table: pd.DataFrame, baseline: pd.DataFrame, scenario: Scenario) -
             }
         )
     labels = {party: spec.label for party, spec in scenario.negotiators.items()}
+    # 0 to 1 unless the rapport or an audience cost takes values beyond (whole units then)
+    both = np.concatenate(
+        [table[columns].to_numpy(dtype=float), baseline[columns].to_numpy(dtype=float)]
+    )
+    low = float(np.floor(np.nanmin(both, initial=0.0)))
+    high = float(np.ceil(np.nanmax(both, initial=1.0)))
     return {
         **_frame(f"{scenario.name}: utilities per run"),
-        "xAxis": _axis("value", f"{labels[first]} utility", min=0, max=1),
-        "yAxis": _axis("value", f"{labels[second]} utility", min=0, max=1),
+        "xAxis": _axis("value", f"{labels[first]} utility", min=low, max=high),
+        "yAxis": _axis("value", f"{labels[second]} utility", min=low, max=high),
         "series": series,
     }
 

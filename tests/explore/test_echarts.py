@@ -79,3 +79,8 @@ def test_the_utilities_chart_marks_both_means(batches):
     )
     points = sum(len(item["data"]) for item in option["series"][:-2])
     assert points == len(table)
+    # the rapport of 1 lifts values above 1: the axes reach them
+    assert table[columns].to_numpy().max() > 1
+    for axis in ("xAxis", "yAxis"):
+        assert option[axis]["min"] <= table[columns].to_numpy().min()
+        assert option[axis]["max"] >= table[columns].to_numpy().max()
