@@ -13,18 +13,29 @@ RESAMPLES = 1_000
 
 
 def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion.
+    """Wilson score interval of a proportion: ``(2np + z^2 -+ z sqrt(z^2 + 4npq)) / (2(n + z^2))``.
+
+    Newcombe (1998), method 3, without continuity correction; the ends are 0 with no successes
+    and 1 with no failures.
+
+    It is what ``scipy.stats.binomtest(...).proportion_ci(method="wilson")`` computes, written
+    out so that a summary does not import ``scipy.stats`` (about 0.4 s of every ``negsim run``).
 
     Examples:
         >>> [round(x, 4) for x in proportion_interval(50, 100)]
         [0.4038, 0.5962]
     """
-    from scipy import stats  # imported here: scipy.stats is slow to import
+    from scipy.special import ndtri  # already loaded with mesa, unlike scipy.stats
 
     if trials == 0:
         return (0.0, 1.0)
-    interval = stats.binomtest(successes, trials).proportion_ci(level, method="wilson")
-    return (float(interval.low), float(interval.high))
+    share, z = successes / trials, ndtri(0.5 + 0.5 * level)
+    denominator = 2 * (trials + z**2)
+    centre = (2 * trials * share + z**2) / denominator
+    half = z / denominator * math.sqrt(4 * trials * share * (1 - share) + z**2)
+    low = 0.0 if successes == 0 else centre - half
+    high = 1.0 if successes == trials else centre + half
+    return (float(low), float(high))
 
 
 def holm(p_values: list[float] | np.ndarray) -> np.ndarray:
