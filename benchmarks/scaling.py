@@ -56,13 +56,13 @@ def dask_in_process(runs: int, malloc_trim: bool) -> float:
 def worker_start_up(start_method: str) -> float:
     """Seconds from creating a 2-worker pool to both workers having simulated a small chunk."""
     from sim.batch.chunks import plan_chunks
-    from sim.batch.engines import ProcessPoolEngine, chunk_task
+    from sim.batch.engines import ChunkTask, ProcessPoolEngine
     from sim.scenario.loading import load_scenario
 
     scenario = load_scenario(BASELINE).scenario
     started = time.perf_counter()
     with ProcessPoolEngine(2, start_method=start_method) as engine:
-        list(engine.map(chunk_task(scenario, 0, 0), plan_chunks(200, 100)))
+        list(engine.map(ChunkTask(scenario, 0, 0), plan_chunks(200, 100)))
     return time.perf_counter() - started
 
 

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import BatchFailed, UsageError, describe_os_error
 
 if TYPE_CHECKING:  # imported lazily: the command line builds its parser without the simulator
-    from sim.batch.chunks import Chunk, ChunkResult
+    from sim.batch.plan import Chunk, ChunkResult
     from sim.scenario.schema import Scenario
 
 ENGINES = ("auto", "process", "inprocess", "dask")
@@ -503,8 +503,24 @@ def make_engine(
     raise UsageError(f"unknown engine {name!r}; expected one of: {', '.join(ENGINES)}")
 
 
-def chunk_task(scenario: Scenario, seed: int, trace_rounds: int, columns: str = "all"):
-    """The picklable function an engine applies to each chunk."""
-    from sim.batch.chunks import run_chunk
+@dataclass(frozen=True)
+class ChunkTask:
+    """What an engine applies to each chunk: its simulation (``sim.batch.chunks.run_chunk``).
 
-    return partial(run_chunk, scenario, seed, trace_rounds=trace_rounds, columns=columns)
+    It loads the simulator only when called, in the process that simulates, so the process that
+    hands out chunks and collects their rows never imports the model (about a second of start-up
+    that the forkserver spends anyway).
+    """
+
+    scenario: Scenario
+    seed: int
+    trace_rounds: int
+    columns: str = "all"
+
+    def __call__(self, chunk: Chunk) -> ChunkResult:
+        """The rows of ``chunk``."""
+        from sim.batch.chunks import run_chunk
+
+        return run_chunk(
+            self.scenario, self.seed, chunk, trace_rounds=self.trace_rounds, columns=self.columns
+        )

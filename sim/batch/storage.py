@@ -45,7 +45,7 @@ from sim.errors import BatchFailed, ResumeMismatch, UsageError, describe_os_erro
 from sim.seeds import SCHEME
 
 if TYPE_CHECKING:
-    from sim.batch.chunks import Chunk, ChunkResult
+    from sim.batch.plan import Chunk, ChunkResult
     from sim.scenario.loading import LoadedScenario
 
 JOB_KEYS = ("scenario_sha256", "seed", "runs", "chunk_runs", "trace_rounds", "columns")
@@ -56,9 +56,12 @@ log = logging.getLogger(__name__)
 
 
 def provenance() -> dict[str, Any]:
-    """Versions and time of whatever negsim writes, for its manifest."""
-    import mesa
-    import scipy
+    """Versions and time of whatever negsim writes, for its manifest.
+
+    Versions are read from the installed packages' metadata, so that writing a manifest does not
+    load Mesa and SciPy in a process that does not simulate.
+    """
+    from importlib.metadata import version
 
     from sim import __version__
 
@@ -68,8 +71,8 @@ def provenance() -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "mesa": mesa.__version__,
+        "scipy": version("scipy"),
+        "mesa": version("mesa"),
     }
 
 

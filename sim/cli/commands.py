@@ -249,7 +249,7 @@ def _remedy(error: Exception) -> str:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from sim.batch.chunks import DEFAULT_CHUNK_RUNS
+    from sim.batch.plan import DEFAULT_CHUNK_RUNS
     from sim.pipelines.run import run_scenario
     from sim.report.run import describe
     from sim.scenario.loading import load_scenario

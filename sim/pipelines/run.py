@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sim.batch.chunks import DEFAULT_CHUNK_RUNS, plan_chunks
-from sim.batch.engines import InProcessEngine, chunk_task, engine_record
+from sim.batch.engines import ChunkTask, InProcessEngine, engine_record
+from sim.batch.plan import DEFAULT_CHUNK_RUNS, plan_chunks
 from sim.batch.storage import Staging, manifest, read_head, write_json
 from sim.errors import BatchFailed, Interrupted, describe_os_error
 from sim.pipelines.output import DEFAULT_RESULTS
@@ -112,7 +112,7 @@ def run_scenario(
             try:
                 chunks = plan_chunks(runs, chunk_runs)
                 if not staging.joined:
-                    task = chunk_task(spec, seed, trace_rounds, columns)
+                    task = ChunkTask(spec, seed, trace_rounds, columns)
                     _simulate(staging, engine, task, chunks, progress)
                 summary = _summarise_and_chart(staging.path, spec)
             except (OSError, MemoryError, pa.ArrowException, BatchFailed) as error:

@@ -206,7 +206,7 @@ def test_a_scheduler_without_workers_and_a_scheduler_lost_mid_batch(tmp_path):
     from distributed import LocalCluster
 
     from sim.batch.chunks import plan_chunks
-    from sim.batch.engines import chunk_task
+    from sim.batch.engines import ChunkTask
     from sim.errors import BatchFailed
 
     empty = LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None)
@@ -214,7 +214,7 @@ def test_a_scheduler_without_workers_and_a_scheduler_lost_mid_batch(tmp_path):
         DaskEngine(scheduler=empty.scheduler_address, worker_wait=1).__enter__()
     cluster = LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1")
     engine = DaskEngine(scheduler=cluster.scheduler_address, connect_timeout=2)
-    task = chunk_task(load_scenario(BASELINE).scenario, 4, 0)
+    task = ChunkTask(load_scenario(BASELINE).scenario, 4, 0)
     with engine, pytest.raises(BatchFailed, match="lost the Dask scheduler tcp://"):
         results = engine.map(task, plan_chunks(20_000, 200))
         next(results)

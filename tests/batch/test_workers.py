@@ -131,7 +131,7 @@ def test_a_lost_worker_leaves_a_resumable_folder_and_one_line(
     from sim.cli.commands import main
     from sim.pipelines import run
 
-    monkeypatch.setattr(run, "chunk_task", lambda *arguments, **options: die)
+    monkeypatch.setattr(run, "ChunkTask", lambda *arguments, **options: die)
     out = tmp_path / "out"
     assert main(command(out)[3:]) == 2
     *notes, error = capsys.readouterr().err.splitlines()
