@@ -53,10 +53,8 @@ def all_options(
 
 def deal_probability(table: pd.DataFrame, baseline: pd.DataFrame, scenario: Scenario) -> Option:
     """How the talks ended: a bar per ending with its 95% interval, the baseline as a black tick."""
-    data = endings_table(table)
-    shares = dict(
-        zip(endings_table(baseline)["ended_by"], endings_table(baseline)["share"], strict=True)
-    )
+    data, base = endings_table(table), endings_table(baseline)
+    shares = dict(zip(base["ended_by"], base["share"], strict=True))
     names = [ENDING_LABELS[ending] for ending in data["ended_by"]]
     bars = [
         {
