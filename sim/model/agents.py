@@ -314,10 +314,12 @@ class Negotiator(mesa.Agent):
             offers = self.within_win_sets(trade, need, self.offer(trade, need))
         elif len(rows) == len(need):
             offers = self.offer(trade, need)
+        elif self.in_order(trade):  # a pass over every run costs less than picking rows out
+            offers = np.where(runs[:, None], self.offer(trade, need), self.position)
         else:
             offers = self.position.copy()
             offers[rows] = self.offer(trade, need[rows], rows)
-        self.own_offer[runs] = offers[runs]
+        self.own_offer = np.where(runs[:, None], offers, self.own_offer)
         value = self.value(offers)
         self.own_offer_value[runs] = value[runs]
         value = value + 1e-9
@@ -357,17 +359,31 @@ class Negotiator(mesa.Agent):
             self._order = linear_order(trade) if trade.linear else None
         return trade
 
+    def in_order(self, trade: Trade) -> bool:
+        """Whether its offers in ``trade`` follow the order of concessions worked out with it.
+
+        True for efficient offers in the linear trade it holds (``self.trade``): each is then a
+        pass down that order, the same for every run.
+        """
+        uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
+        return (
+            not uniform
+            and bool(self._trade)
+            and trade is self._trade[1]
+            and self._order is not None
+        )
+
     def offer(self, trade: Trade, need: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """The package that gives up ``need`` utility by its offer rule.
 
         With ``rows``, ``need`` and the packages are those of these runs only.
         """
-        uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
-        if not uniform and self._trade and trade is self._trade[1] and self._order is not None:
+        if self.in_order(trade):
             order = self._order if rows is None else self._order.of_runs(rows)
             shares = shares_in_order(order, need)  # the order worked out with the trade
         else:
             part = trade if rows is None else trade.of_runs(rows)
+            uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
             if not uniform:
                 shares = efficient_shares(part, need)
             elif trade.linear:
