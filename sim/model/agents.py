@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mesa
 import numpy as np
 
@@ -448,7 +450,10 @@ class Negotiator(mesa.Agent):
         believes in.
         """
         model = self.model
-        next_view = self.view(round_index + 1)
+        view = self.view(round_index)
+        next_view = replace(  # the same knowledge, one round on
+            view, round_index=round_index + 1, time_fraction=self.elapsed(round_index + 1)
+        )
         next_value = np.minimum(self.strategy.continuation(next_view), self.ceiling())
         context = OfferContext(
             offered_utility=self.value(offers),
@@ -464,7 +469,7 @@ class Negotiator(mesa.Agent):
             next_chance=self.next_chance(round_index),
         )
         accepts = self.acceptance.accepts(context)
-        accepts &= context.offered_utility + TIE >= self.strategy.floor(self.view(round_index))
+        accepts &= context.offered_utility + TIE >= self.strategy.floor(view)
         for legislature in self.win_sets:
             accepts &= legislature.ratifies(offers)
         going_on = rejection_value(
