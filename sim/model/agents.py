@@ -423,8 +423,8 @@ class Negotiator(mesa.Agent):
             offers = np.where((~passes & usable)[:, None], moved, offers)
         return offers
 
-    def observe(self, offers: np.ndarray, runs: np.ndarray) -> None:
-        """Take note of the opponent's offers in the runs still negotiating."""
+    def observe(self, offers: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """Take note of the opponent's offers in the runs still negotiating; their values."""
         offered = self.value(offers)
         self.opponent_before = np.where(runs[:, None], self.opponent_offer, self.opponent_before)
         self.opponent_before_value = np.where(
@@ -440,9 +440,14 @@ class Negotiator(mesa.Agent):
             moved = np.where(span != 0, (offers - self.opponent.ideal) / span, 1.0)
         self.opponent_moved += np.where(runs[:, None], np.clip(moved, 0.0, 1.0), 0.0)
         self.opponent_offers += runs
+        return offered
 
-    def respond(self, offers: np.ndarray, round_index: int) -> tuple[np.ndarray, np.ndarray]:
+    def respond(
+        self, offers: np.ndarray, round_index: int, offered: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Where it accepts the offer on the table, and where, rejecting it, it walks away.
+
+        ``offered`` is its value of the offers, when ``observe`` has just worked it out.
 
         It walks away to its outside option when that is worth more than going on (a round
         later, at the risk of breakdown; at a deadline, only if it is extended). Its last chance
@@ -456,7 +461,7 @@ class Negotiator(mesa.Agent):
         )
         next_value = np.minimum(self.strategy.continuation(next_view), self.ceiling())
         context = OfferContext(
-            offered_utility=self.value(offers),
+            offered_utility=self.value(offers) if offered is None else offered,
             next_target=next_value,
             reservation=self.reservation,
             disagreement=self.disagreement,

@@ -203,8 +203,8 @@ class NegotiationModel(mesa.Model):
         for index, (proposer, turn) in enumerate(sides):
             responder, mask = proposer.opponent, active & turn
             if mask.any():
-                responder.observe(offers, mask)
-                accepts, leaves = responder.respond(offers, t)
+                offered = responder.observe(offers, mask)
+                accepts, leaves = responder.respond(offers, t, offered)
                 accepted |= mask & accepts & proposer.stands
                 walks |= mask & leaves
                 self.walked_away[mask & leaves] = 1 - index
