@@ -127,20 +127,30 @@ class ProcessPoolEngine:
         """The pool's worker processes (none before they start or once it is shut down)."""
         return list((getattr(self.pool, "_processes", None) or {}).values())
 
+    def warm(self) -> None:
+        """Start the forkserver now, so it loads the simulator while this process goes on.
+
+        ``negsim run`` calls it before importing what it needs to store and chart a batch, so
+        the two imports overlap (about a second each). Starting the pool later reuses it.
+        """
+        if self.start_method != "forkserver":
+            return
+        from multiprocessing import forkserver, resource_tracker
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["sim.batch.forkserver_setup"]
+        )
+        resource_tracker.ensure_running()  # first: it unblocks SIGINT when it starts
+        with _interrupts_held():  # its helper processes start with Ctrl-C held back
+            forkserver.ensure_running()
+
     def _start(self) -> ProcessPoolExecutor:
         """A new pool; its helper processes start with Ctrl-C held back (no traceback of theirs)."""
-        context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            from multiprocessing import forkserver, resource_tracker
-
-            context.set_forkserver_preload(["sim.batch.forkserver_setup"])
-            resource_tracker.ensure_running()  # first: it unblocks SIGINT when it starts
+        self.warm()
         with _interrupts_held():
-            if self.start_method == "forkserver":
-                forkserver.ensure_running()
             return ProcessPoolExecutor(
                 self.workers,
-                mp_context=context,
+                mp_context=multiprocessing.get_context(self.start_method),
                 initializer=start_worker,
                 initargs=(os.getpid(),),
             )

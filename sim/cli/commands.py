@@ -250,14 +250,17 @@ def _remedy(error: Exception) -> str:
 
 def _run(arguments: argparse.Namespace) -> int:
     from sim.batch.plan import DEFAULT_CHUNK_RUNS
-    from sim.pipelines.run import run_scenario
-    from sim.report.run import describe
     from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(arguments.scenario)
     runs = arguments.runs or loaded.scenario.runs
     chunk_runs = arguments.chunk_runs or DEFAULT_CHUNK_RUNS
     engine = engine_of(arguments, -(-runs // chunk_runs))
+    if hasattr(engine, "warm"):  # a process pool loads the simulator beside these imports
+        engine.warm()
+    from sim.pipelines.run import run_scenario
+    from sim.report.run import describe
+
     started = time.perf_counter()
     result = run_scenario(
         loaded,
