@@ -23,17 +23,21 @@ def outcome_columns(model, columns: str = "all") -> dict[str, np.ndarray]:
     """
     if columns not in COLUMN_SETS:
         raise ValueError(f"columns must be one of {', '.join(COLUMN_SETS)}, not {columns!r}")
-    table = outcome_table(model)
+    values = final_values(model)
+    table = outcome_table(model, values)
     if columns == "lean":
         return table
-    table |= solution_columns(model, final_values(model))
+    table |= solution_columns(model, values)
     for path, values in model.parameters.drawn.items():
         table[f"drawn.{path}"] = values
     return table
 
 
-def outcome_table(model) -> dict[str, np.ndarray]:
-    """The columns every runs table holds: how each run ended, its values and utilities."""
+def outcome_table(model, values: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns every runs table holds: how each run ended, its values and utilities.
+
+    ``values`` are the sides' values of how each run ended (``final_values``).
+    """
     agreed = model.ending == Ending.AGREEMENT
     start = np.datetime64(model.scenario.calendar.start, "D")
     end_day = round_day(model.end_round, model.interval)
@@ -72,7 +76,6 @@ def outcome_table(model) -> dict[str, np.ndarray]:
         np.array([n.party for n in model.negotiators], dtype=object)[model.walked_away],
         None,
     )
-    values = final_values(model)
     for negotiator, value in zip(model.negotiators, values.T, strict=True):
         value = value - losses[negotiator.party]
         columns[f"utility.{negotiator.party}"] = value
