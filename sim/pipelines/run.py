@@ -21,7 +21,6 @@ from sim.scenario.loading import LoadedScenario, load_scenario
 
 CHART_RUNS = 200_000
 """Charts are drawn from the first runs of a batch, at most this many (runs are i.i.d.)."""
-CHART_DPI = 110
 
 
 @dataclass
@@ -172,7 +171,7 @@ def _summarise_and_chart(folder: Path, spec) -> dict[str, Any]:
     summary = summarise(folder / "runs.parquet", spec)
     write_json(folder / "summary.json", summary)
     sample = read_head(folder / "runs.parquet", CHART_RUNS)
-    save_figures(all_charts(sample, spec), folder, CHART_DPI)
+    save_figures(all_charts(sample, spec), folder)
     return summary
 
 
