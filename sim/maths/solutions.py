@@ -12,8 +12,8 @@ frontier sampled densely; a frontier may also be a callable curve.
 Per run of a batch, the frontier is a polyline through vertices ordered from the first side's
 best to the second side's. On each segment the Nash product is a concave quadratic and the
 smaller of two linear gains peaks where they are equal, so ``nash_point``,
-``kalai_smorodinsky_point`` and ``pareto_gap`` find the solutions exactly by comparing a few
-candidate points per segment, for all runs at once: the fast special case of
+``kalai_smorodinsky_point`` and ``pareto_gap`` find the solutions exactly by comparing the
+vertices and one point per segment, for all runs at once: the fast special case of
 ``nash_solution`` and ``kalai_smorodinsky_solution`` (``tests/maths/test_solutions.py`` checks
 they agree).
 """
@@ -262,18 +262,31 @@ def _kalai_smorodinsky_on_curve(
     return np.array([u1, frontier(u1)])
 
 
-def _segments(frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start points and steps of the segments, each shape ``(N, M - 1, 2)``."""
-    return frontier[:, :-1, :], np.diff(frontier, axis=1)
+def _best_point(frontier: np.ndarray, shares: np.ndarray, score) -> tuple[np.ndarray, np.ndarray]:
+    """The highest-scoring point of each run's polyline: a vertex or one point per segment.
 
+    Args:
+        frontier: Vertices, shape ``(N, M, 2)``.
+        shares: Where along each segment its candidate lies, shape ``(N, M - 1)``: 0 at its start
+            and 1 at its end, clipped to the segment (NaN counts as its end).
+        score: Maps the coordinates ``(u1, u2)`` of points, each shape ``(N, C)``, to their
+            scores.
 
-def _best_candidate(start, step, shares, score) -> tuple[np.ndarray, np.ndarray]:
-    """The highest-scoring point among ``start + share * step`` (shares: ``(N, M - 1, C)``)."""
-    points = start[:, :, None, :] + np.clip(shares, 0.0, 1.0)[..., None] * step[:, :, None, :]
-    values = score(points).reshape(len(points), -1)
-    best = np.argmax(values, axis=1)
-    rows = np.arange(len(points))
-    return values[rows, best], points.reshape(len(points), -1, 2)[rows, best]
+    Returns:
+        The best score and the point reaching it, shapes ``(N,)`` and ``(N, 2)``; a vertex wins
+        a tie.
+    """
+    rows = np.arange(len(frontier))
+    share = np.fmax(np.fmin(shares, 1.0), 0.0)
+    inner = frontier[:, :-1] + share[..., None] * np.diff(frontier, axis=1)
+    at_vertex = score(frontier[..., 0], frontier[..., 1])
+    at_inner = score(inner[..., 0], inner[..., 1])
+    vertex, segment = np.argmax(at_vertex, axis=1), np.argmax(at_inner, axis=1)
+    vertex_value, inner_value = at_vertex[rows, vertex], at_inner[rows, segment]
+    on_segment = inner_value > vertex_value
+    value = np.where(on_segment, inner_value, vertex_value)
+    point = np.where(on_segment[:, None], inner[rows, segment], frontier[rows, vertex])
+    return value, point
 
 
 def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
@@ -283,38 +296,34 @@ def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
         >>> nash_point(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[0.2, 0.1]])).round(4)
         array([[0.55, 0.45]])
     """
-    start, step = _segments(frontier)
-    gain = start - disagreement[:, None, :]
-    curvature = step[..., 0] * step[..., 1]
+    d1, d2 = disagreement[:, 0, None], disagreement[:, 1, None]
+    gain_1, gain_2 = frontier[:, :-1, 0] - d1, frontier[:, :-1, 1] - d2
+    step = np.diff(frontier, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        peak = -(gain[..., 0] * step[..., 1] + gain[..., 1] * step[..., 0]) / (2 * curvature)
-    shares = np.stack([np.zeros_like(peak), np.ones_like(peak), np.nan_to_num(peak)], axis=-1)
+        peak = -(gain_1 * step[..., 1] + gain_2 * step[..., 0]) / (2 * step[..., 0] * step[..., 1])
 
-    def product(points):
-        first = points[..., 0] - disagreement[:, None, None, 0]
-        second = points[..., 1] - disagreement[:, None, None, 1]
-        rational = (first >= -1e-12) & (second >= -1e-12)
+    def product(u1, u2):
+        first, second = u1 - d1, u2 - d2
+        rational = (first >= -SLACK) & (second >= -SLACK)
         return np.where(rational, first * second, -np.inf)
 
-    value, point = _best_candidate(start, step, shares, product)
+    value, point = _best_point(frontier, peak, product)
     return np.where(np.isfinite(value)[:, None], point, np.nan)
 
 
 def _maximin(frontier: np.ndarray, origin: np.ndarray, scale: np.ndarray):
     """Largest ``min((u - origin) / scale)`` over the frontier, and the point reaching it."""
-    start, step = _segments(frontier)
-    gain = (start - origin[:, None, :]) / scale[:, None, :]
-    slope = step / scale[:, None, :]
+    o1, o2 = origin[:, 0, None], origin[:, 1, None]
+    s1, s2 = scale[:, 0, None], scale[:, 1, None]
+    step = np.diff(frontier, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        equal = (gain[..., 1] - gain[..., 0]) / (slope[..., 0] - slope[..., 1])
-    shares = np.stack([np.zeros_like(equal), np.ones_like(equal), np.nan_to_num(equal)], axis=-1)
+        gap = (frontier[:, :-1, 1] - o2) / s2 - (frontier[:, :-1, 0] - o1) / s1
+        equal = gap / (step[..., 0] / s1 - step[..., 1] / s2)
 
-    def smaller_gain(points):
-        first = (points[..., 0] - origin[:, None, None, 0]) / scale[:, None, None, 0]
-        second = (points[..., 1] - origin[:, None, None, 1]) / scale[:, None, None, 1]
-        return np.minimum(first, second)
+    def smaller_gain(u1, u2):
+        return np.minimum((u1 - o1) / s1, (u2 - o2) / s2)
 
-    return _best_candidate(start, step, shares, smaller_gain)
+    return _best_point(frontier, equal, smaller_gain)
 
 
 def kalai_smorodinsky_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
