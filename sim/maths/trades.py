@@ -18,6 +18,7 @@ With linear values on both sides this is the fractional knapsack of
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -79,8 +80,12 @@ class Trade:
         value = shaped_value(
             (1.0 - shares) * self.other_reach, self.other_shape, self.other_curvature
         )
-        floor = shaped_value(self.other_reach, self.other_shape, self.other_curvature)
-        return self.other_weight * (value - floor)
+        return self.other_weight * (value - self.other_floor)
+
+    @cached_property
+    def other_floor(self) -> np.ndarray:
+        """The other side's value of each issue at the conceding side's position."""
+        return shaped_value(self.other_reach, self.other_shape, self.other_curvature)
 
     def slope(self, shares: np.ndarray, cos: np.ndarray, sin: np.ndarray) -> np.ndarray:
         """Derivative of ``cos * gain - sin * loss`` in each issue's share (falling in it)."""
@@ -119,14 +124,14 @@ def best_shares(trade: Trade, theta: np.ndarray, groups: list | None = None) -> 
 
     Args:
         trade: The trade-offs, shape ``(N, K)``.
-        theta: Angle per run in [0, pi/2], shape ``(N,)``: 0 gives the other side all it
-            values, pi/2 keeps everything.
+        theta: Angle per run in [0, pi/2], shape ``(N,)``, or one for every run: 0 gives the
+            other side all it values, pi/2 keeps everything.
         groups: ``shape_groups(trade)``, when already worked out.
 
     Returns:
         Shares in [0, 1], shape ``(N, K)``.
     """
-    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
+    cos, sin = np.cos(theta)[..., None], np.sin(theta)[..., None]
     own = sin * trade.own_weight * trade.own_reach
     other = cos * trade.other_weight * trade.other_reach
     shares = _closed_form(own, other, shape_groups(trade) if groups is None else groups)
@@ -135,8 +140,8 @@ def best_shares(trade: Trade, theta: np.ndarray, groups: list | None = None) -> 
     )
     if np.any(mixed):
         shares = np.where(mixed, _bisect(trade, cos, sin), shares)
-    free = own <= 0
-    return np.where(free, np.where(other > 0, 1.0, 0.0), np.where(other <= 0, 0.0, shares))
+    # Nothing to gain: no concession; nothing to lose (and something to gain): all of it.
+    return np.where(other > 0, np.where(own <= 0, 1.0, shares), 0.0)
 
 
 def _closed_form(own: np.ndarray, other: np.ndarray, groups: list) -> np.ndarray:
@@ -151,7 +156,7 @@ def _closed_form(own: np.ndarray, other: np.ndarray, groups: list) -> np.ndarray
         solve = _SOLUTIONS.get(pair, _no_closed_form)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             shares[:, columns] = solve(own[:, columns], other[:, columns], *parts)
-    return np.clip(np.nan_to_num(shares, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    return np.fmin(np.fmax(shares, 0.0), 1.0)  # NaN to 0 (fmax drops it), infinities clipped
 
 
 def _log_marginal(scale, curvature):
@@ -301,7 +306,7 @@ def frontier_curve(trade: Trade, points: int = 65) -> tuple[np.ndarray, np.ndarr
     losses, gains = np.empty((runs, points)), np.empty((runs, points))
     groups = shape_groups(trade)
     for index, angle in enumerate(angles):
-        shares = best_shares(trade, np.full(runs, angle), groups)
+        shares = best_shares(trade, angle, groups)
         losses[:, index] = issue_sum(trade.loss(shares))
         gains[:, index] = issue_sum(trade.gain(shares))
     return losses, gains
