@@ -34,7 +34,8 @@ def bracketed_root(
     """The two ends of a bracket narrower than ``tolerance`` around a sign change of ``excess``.
 
     Args:
-        excess: The functions, one per element, evaluated only at the elements still open.
+        excess: The functions, one per element, evaluated at the elements still open and,
+            until fewer than half of those last evaluated are, at the closed ones too.
         low: The lower ends of the brackets, shape ``(N,)``.
         high: The upper ends, above ``low``.
         at_low: ``excess`` at ``low``.
@@ -60,13 +61,16 @@ def bracketed_root(
     dropped, at_dropped = other.copy(), at_other.copy()
     step = np.full_like(newest, 0.5)
     open_rows = np.flatnonzero(np.sign(at_newest) * np.sign(at_other) < 0)
+    evaluated = open_rows
     for _ in range(most_steps):
         if not len(open_rows):
             break
+        if len(open_rows) <= len(evaluated) // 2:
+            evaluated = open_rows
         a, b, c = newest[open_rows], other[open_rows], dropped[open_rows]
         fa, fb, fc = at_newest[open_rows], at_other[open_rows], at_dropped[open_rows]
         point = a + step[open_rows] * (b - a)
-        at_point = excess(point, open_rows)
+        at_point = _at_open_rows(excess, point, open_rows, evaluated, newest)
         same = np.sign(at_point) == np.sign(fa)
         # The newest point becomes a; the end it replaces is dropped, and b keeps the sign change.
         c, fc = np.where(same, a, b), np.where(same, fa, fb)
@@ -82,6 +86,21 @@ def bracketed_root(
         open_rows = open_rows[~done]
     ends = np.stack([newest, other], axis=1)
     return ends, np.stack([at_newest, at_other], axis=1)
+
+
+def _at_open_rows(excess: Excess, point, open_rows, evaluated, newest) -> NDArray[np.float64]:
+    """``excess`` at ``point`` in the open elements, evaluated over the elements ``evaluated``.
+
+    The elements evaluated are those open when they were last chosen: they are chosen again only
+    when fewer than half of them remain open, so ``excess`` seldom has to pick its elements out
+    again. The closed ones are evaluated at their newest point, and their values dropped.
+    """
+    if len(evaluated) == len(open_rows):
+        return excess(point, open_rows)
+    places = np.searchsorted(evaluated, open_rows)
+    points = newest[evaluated]
+    points[places] = point
+    return excess(points, evaluated)[places]
 
 
 def _inverse_quadratic_step(a, b, c, fa, fb, fc):
