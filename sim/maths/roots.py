@@ -35,7 +35,9 @@ def bracketed_root(
 
     Args:
         excess: The functions, one per element, evaluated at the elements still open and,
-            until fewer than half of those last evaluated are, at the closed ones too.
+            until fewer than half of those last evaluated are, at the closed ones too. It
+            gets the same array of elements until they are picked again, so it may keep
+            what it works out for them.
         low: The lower ends of the brackets, shape ``(N,)``.
         high: The upper ends, above ``low``.
         at_low: ``excess`` at ``low``.

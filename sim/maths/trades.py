@@ -260,10 +260,17 @@ def efficient_angle(trade: Trade, need: np.ndarray, groups: list | None = None) 
         Angles in [0, pi/2], shape ``(N,)``.
     """
     groups = shape_groups(trade) if groups is None else groups
+    picked: tuple[np.ndarray | None, Trade, list] = (None, trade, groups)
 
     def excess(theta: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        part = trade if len(rows) == len(need) else trade.of_runs(rows)
-        chosen = groups if part is trade else [(p, c, [x[rows] for x in xs]) for p, c, xs in groups]
+        nonlocal picked
+        if len(rows) == len(need):
+            part, chosen = trade, groups
+        else:
+            if rows is not picked[0]:  # the root finder has picked its rows again
+                subsets = [(pair, columns, [x[rows] for x in xs]) for pair, columns, xs in groups]
+                picked = (rows, trade.of_runs(rows), subsets)
+            part, chosen = picked[1:]
         return issue_sum(part.loss(best_shares(part, theta, chosen))) - need[rows]
 
     everything = np.arange(len(need))
