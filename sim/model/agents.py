@@ -162,9 +162,20 @@ class Negotiator(mesa.Agent):
         self.opponent_before_value = self.value(self.opponent_before)
         self.best_offer_value = self.value(self.best_offer)
 
-    def forget(self) -> None:
-        """Drop what it cached about the runs it holds (before the model compacts them)."""
-        self._planned = self._ends = self._trade = self._order = None
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep what it cached in the runs ``rows`` only (as the model compacts its runs).
+
+        The caches are those of the same game (``NegotiationModel.changes``), row by row, so
+        picking their rows gives what working them out again for those runs would.
+        """
+        if self._planned is not None:
+            self._planned = (self._planned[0], self._planned[1][rows])
+        if self._ends is not None:
+            self._ends = (self._ends[0], self._ends[1][:, rows])
+        if self._trade is not None:
+            self._trade = (self._trade[0], self._trade[1].of_runs(rows))
+        if self._order is not None:
+            self._order = self._order.of_runs(rows)
 
     def no_deal_value(self) -> np.ndarray:
         """What ending without this deal is worth now: no deal a round later, or walking away."""

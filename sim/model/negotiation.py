@@ -233,10 +233,12 @@ class NegotiationModel(mesa.Model):
     def _compact(self, active: np.ndarray) -> None:
         """Keep only the runs still negotiating in every per-run array (``sim.model.compaction``).
 
-        Strategies first drop what they cached about the runs they held.
+        Negotiators keep their caches for the runs kept; strategies first drop what they cached
+        about the runs they held.
         """
+        kept = np.flatnonzero(active)
         for negotiator in self.negotiators:
-            negotiator.forget()
+            negotiator.keep(kept)
             negotiator.strategy.forget(self.size)
         holders = [self, self.events, *self.retaliators, *self.legislatures]
         for negotiator in self.negotiators:
