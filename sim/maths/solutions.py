@@ -262,11 +262,18 @@ def _kalai_smorodinsky_on_curve(
     return np.array([u1, frontier(u1)])
 
 
-def _best_point(frontier: np.ndarray, shares: np.ndarray, score) -> tuple[np.ndarray, np.ndarray]:
+def _coordinates(frontier: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``u1``, ``u2`` of a frontier's vertices and their steps along it, each contiguous."""
+    u1, u2 = np.ascontiguousarray(frontier[..., 0]), np.ascontiguousarray(frontier[..., 1])
+    return u1, u2, np.diff(u1, axis=1), np.diff(u2, axis=1)
+
+
+def _best_point(coordinates, shares: np.ndarray, score) -> tuple[np.ndarray, np.ndarray]:
     """The highest-scoring point of each run's polyline: a vertex or one point per segment.
 
     Args:
-        frontier: Vertices, shape ``(N, M, 2)``.
+        coordinates: The polyline's vertices and steps (``_coordinates``), each ``(N, M)`` or
+            ``(N, M - 1)``.
         shares: Where along each segment its candidate lies, shape ``(N, M - 1)``: 0 at its start
             and 1 at its end, clipped to the segment (NaN counts as its end).
         score: Maps the coordinates ``(u1, u2)`` of points, each shape ``(N, C)``, to their
@@ -276,16 +283,20 @@ def _best_point(frontier: np.ndarray, shares: np.ndarray, score) -> tuple[np.nda
         The best score and the point reaching it, shapes ``(N,)`` and ``(N, 2)``; a vertex wins
         a tie.
     """
-    rows = np.arange(len(frontier))
+    u1, u2, step_1, step_2 = coordinates
+    rows = np.arange(len(u1))
     share = np.fmax(np.fmin(shares, 1.0), 0.0)
-    inner = frontier[:, :-1] + share[..., None] * np.diff(frontier, axis=1)
-    at_vertex = score(frontier[..., 0], frontier[..., 1])
-    at_inner = score(inner[..., 0], inner[..., 1])
+    inner_1, inner_2 = u1[:, :-1] + share * step_1, u2[:, :-1] + share * step_2
+    at_vertex, at_inner = score(u1, u2), score(inner_1, inner_2)
     vertex, segment = np.argmax(at_vertex, axis=1), np.argmax(at_inner, axis=1)
     vertex_value, inner_value = at_vertex[rows, vertex], at_inner[rows, segment]
     on_segment = inner_value > vertex_value
     value = np.where(on_segment, inner_value, vertex_value)
-    point = np.where(on_segment[:, None], inner[rows, segment], frontier[rows, vertex])
+    point = np.where(
+        on_segment[:, None],
+        np.column_stack([inner_1[rows, segment], inner_2[rows, segment]]),
+        np.column_stack([u1[rows, vertex], u2[rows, vertex]]),
+    )
     return value, point
 
 
@@ -296,34 +307,34 @@ def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
         >>> nash_point(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[0.2, 0.1]])).round(4)
         array([[0.55, 0.45]])
     """
+    coordinates = u1, u2, step_1, step_2 = _coordinates(frontier)
     d1, d2 = disagreement[:, 0, None], disagreement[:, 1, None]
-    gain_1, gain_2 = frontier[:, :-1, 0] - d1, frontier[:, :-1, 1] - d2
-    step = np.diff(frontier, axis=1)
+    gain_1, gain_2 = u1[:, :-1] - d1, u2[:, :-1] - d2
     with np.errstate(divide="ignore", invalid="ignore"):
-        peak = -(gain_1 * step[..., 1] + gain_2 * step[..., 0]) / (2 * step[..., 0] * step[..., 1])
+        peak = -(gain_1 * step_2 + gain_2 * step_1) / (2 * step_1 * step_2)
 
     def product(u1, u2):
         first, second = u1 - d1, u2 - d2
         rational = (first >= -SLACK) & (second >= -SLACK)
         return np.where(rational, first * second, -np.inf)
 
-    value, point = _best_point(frontier, peak, product)
+    value, point = _best_point(coordinates, peak, product)
     return np.where(np.isfinite(value)[:, None], point, np.nan)
 
 
 def _maximin(frontier: np.ndarray, origin: np.ndarray, scale: np.ndarray):
     """Largest ``min((u - origin) / scale)`` over the frontier, and the point reaching it."""
+    coordinates = u1, u2, step_1, step_2 = _coordinates(frontier)
     o1, o2 = origin[:, 0, None], origin[:, 1, None]
     s1, s2 = scale[:, 0, None], scale[:, 1, None]
-    step = np.diff(frontier, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = (frontier[:, :-1, 1] - o2) / s2 - (frontier[:, :-1, 0] - o1) / s1
-        equal = gap / (step[..., 0] / s1 - step[..., 1] / s2)
+        gap = (u2[:, :-1] - o2) / s2 - (u1[:, :-1] - o1) / s1
+        equal = gap / (step_1 / s1 - step_2 / s2)
 
     def smaller_gain(u1, u2):
         return np.minimum((u1 - o1) / s1, (u2 - o2) / s2)
 
-    return _best_point(frontier, equal, smaller_gain)
+    return _best_point(coordinates, equal, smaller_gain)
 
 
 def kalai_smorodinsky_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
