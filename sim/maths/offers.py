@@ -29,12 +29,12 @@ class Concessions(NamedTuple):
     """The order of cheapest-first concessions, shape ``(N, K)`` each (``cheapest_first_order``).
 
     Attributes:
-        order: The issues, cheapest first.
-        sorted_costs: Their costs of full concession, in that order.
+        places: Each issue's place in the order, 0 for the cheapest.
+        sorted_costs: The issues' costs of full concession, in that order.
         spent_before: What conceding all the issues before each costs.
     """
 
-    order: np.ndarray
+    places: np.ndarray
     sorted_costs: np.ndarray
     spent_before: np.ndarray
 
@@ -89,18 +89,23 @@ def cheapest_first_order(costs: np.ndarray, gains: np.ndarray | None = None) -> 
             price = np.where(costs > 0, costs / np.maximum(gains, 0.0), -np.inf)
         order = np.argsort(np.nan_to_num(price, nan=np.inf, posinf=np.inf), axis=1, kind="stable")
     sorted_costs = np.take_along_axis(costs, order, axis=1)
-    return Concessions(order, sorted_costs, np.cumsum(sorted_costs, axis=1) - sorted_costs)
+    places = np.argsort(order, axis=1)
+    return Concessions(places, sorted_costs, np.cumsum(sorted_costs, axis=1) - sorted_costs)
 
 
 def shares_in_order(concessions: Concessions, need: np.ndarray) -> np.ndarray:
     """Concession shares that give up ``need`` utility, the issues moving in their order."""
-    order, sorted_costs, spent_before = concessions
+    places, sorted_costs, spent_before = concessions
     remaining = need[:, None] - spent_before
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sorted_shares = np.where(sorted_costs > 0, remaining / sorted_costs, 1.0)
-    shares = np.empty_like(sorted_costs)
-    np.put_along_axis(shares, order, np.clip(sorted_shares, 0.0, 1.0), axis=1)
-    return shares
+    runs, issues = sorted_shares.shape
+    # Each issue's share, read from its place among all runs' sorted shares laid end to end.
+    return (
+        np.clip(sorted_shares, 0.0, 1.0)
+        .reshape(-1)
+        .take(places + issues * np.arange(runs)[:, None])
+    )
 
 
 def uniform_shares(costs: np.ndarray, need: np.ndarray) -> np.ndarray:
