@@ -96,6 +96,8 @@ class Negotiator(mesa.Agent):
         self.best_offer = np.full_like(self.ideal, np.nan)
         self.opponent_moved = np.zeros_like(self.ideal)
         self.opponent_offers = np.zeros(parameters.runs)
+        self.opponent_concessions = np.full_like(self.ideal, np.nan)
+        """Mean share of the way the opponent has moved toward it per issue (NaN before any)."""
         self.held = np.zeros(parameters.runs)
         """Share of its room it has conceded for good (at an extension or a summit)."""
         beliefs = spec.beliefs
@@ -276,8 +278,6 @@ class Negotiator(mesa.Agent):
 
     def view(self, round_index: int) -> StrategyView:
         """What this negotiator knows when setting its target for ``round_index``."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            moved = self.opponent_moved / self.opponent_offers[:, None]
         return StrategyView(
             round_index=round_index,
             time_fraction=self.elapsed(round_index),
@@ -286,7 +286,7 @@ class Negotiator(mesa.Agent):
             previous_target=self.own_offer_value,
             opponent_last=self.opponent_offer_value,
             opponent_before=self.opponent_before_value,
-            opponent_concessions=moved,
+            opponent_concessions=self.opponent_concessions,
             game=self.game_view(),
         )
 
@@ -452,6 +452,8 @@ class Negotiator(mesa.Agent):
             moved = np.where(span != 0, (offers - self.opponent.ideal) / span, 1.0)
         self.opponent_moved += np.where(wide, np.clip(moved, 0.0, 1.0), 0.0)
         self.opponent_offers += runs
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.opponent_concessions = self.opponent_moved / self.opponent_offers[:, None]
         return offered
 
     def respond(
