@@ -1,15 +1,19 @@
 """The plan of a batch: its chunks, and what a chunk's simulation gives back.
 
 Light on purpose: the process that hands chunks to workers and collects their rows imports this
-module, never the simulator (``sim.batch.chunks``), which only the workers load.
+module, never the simulator (``sim.batch.chunks``), which only the workers load; and ``negsim
+run`` reads ``DEFAULT_CHUNK_RUNS`` from it before it has imported numpy and pandas, to start a
+process pool's workers early.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 DEFAULT_CHUNK_RUNS = 25_000
 
