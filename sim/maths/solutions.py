@@ -262,18 +262,24 @@ def _kalai_smorodinsky_on_curve(
     return np.array([u1, frontier(u1)])
 
 
-def _coordinates(frontier: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``u1``, ``u2`` of a frontier's vertices and their steps along it, each contiguous."""
-    u1, u2 = np.ascontiguousarray(frontier[..., 0]), np.ascontiguousarray(frontier[..., 1])
+Coordinates = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""A polyline per run: ``u1`` and ``u2`` of its vertices, ``(N, M)`` each, and their steps along
+it, ``(N, M - 1)`` each; all contiguous."""
+
+
+def _coordinates(u1: np.ndarray, u2: np.ndarray) -> Coordinates:
+    """The polyline through vertices ``(u1, u2)``, each ``(N, M)``."""
+    u1, u2 = np.ascontiguousarray(u1), np.ascontiguousarray(u2)
     return u1, u2, np.diff(u1, axis=1), np.diff(u2, axis=1)
 
 
-def _best_point(coordinates, shares: np.ndarray, score) -> tuple[np.ndarray, np.ndarray]:
+def _best_point(
+    coordinates: Coordinates, shares: np.ndarray, score
+) -> tuple[np.ndarray, np.ndarray]:
     """The highest-scoring point of each run's polyline: a vertex or one point per segment.
 
     Args:
-        coordinates: The polyline's vertices and steps (``_coordinates``), each ``(N, M)`` or
-            ``(N, M - 1)``.
+        coordinates: The polyline (``Coordinates``).
         shares: Where along each segment its candidate lies, shape ``(N, M - 1)``: 0 at its start
             and 1 at its end, clipped to the segment (NaN counts as its end).
         score: Maps the coordinates ``(u1, u2)`` of points, each shape ``(N, C)``, to their
@@ -300,14 +306,9 @@ def _best_point(coordinates, shares: np.ndarray, score) -> tuple[np.ndarray, np.
     return value, point
 
 
-def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
-    """Nash bargaining solution per run, shape ``(N, 2)``; NaN where nothing dominates ``d``.
-
-    Examples:
-        >>> nash_point(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[0.2, 0.1]])).round(4)
-        array([[0.55, 0.45]])
-    """
-    coordinates = u1, u2, step_1, step_2 = _coordinates(frontier)
+def _nash(coordinates: Coordinates, disagreement: np.ndarray) -> np.ndarray:
+    """``nash_point`` of a polyline."""
+    u1, u2, step_1, step_2 = coordinates
     d1, d2 = disagreement[:, 0, None], disagreement[:, 1, None]
     gain_1, gain_2 = u1[:, :-1] - d1, u2[:, :-1] - d2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -322,9 +323,9 @@ def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(value)[:, None], point, np.nan)
 
 
-def _maximin(frontier: np.ndarray, origin: np.ndarray, scale: np.ndarray):
-    """Largest ``min((u - origin) / scale)`` over the frontier, and the point reaching it."""
-    coordinates = u1, u2, step_1, step_2 = _coordinates(frontier)
+def _maximin(coordinates: Coordinates, origin: np.ndarray, scale: np.ndarray):
+    """Largest ``min((u - origin) / scale)`` over a polyline, and the point reaching it."""
+    u1, u2, step_1, step_2 = coordinates
     o1, o2 = origin[:, 0, None], origin[:, 1, None]
     s1, s2 = scale[:, 0, None], scale[:, 1, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -335,6 +336,35 @@ def _maximin(frontier: np.ndarray, origin: np.ndarray, scale: np.ndarray):
         return np.minimum((u1 - o1) / s1, (u2 - o2) / s2)
 
     return _best_point(coordinates, equal, smaller_gain)
+
+
+def _kalai_smorodinsky(coordinates: Coordinates, disagreement: np.ndarray) -> np.ndarray:
+    """``kalai_smorodinsky_point`` of a polyline."""
+    first, second = coordinates[:2]
+    d1, d2 = disagreement[:, 0], disagreement[:, 1]
+    ideal = np.column_stack(
+        [best_given(first, second, d2), best_given(second[:, ::-1], first[:, ::-1], d1)]
+    )
+    scale = ideal - disagreement
+    rational = np.all(scale > 0, axis=1)
+    value, point = _maximin(coordinates, disagreement, np.where(rational[:, None], scale, 1.0))
+    return np.where((rational & (value >= -1e-12))[:, None], point, np.nan)
+
+
+def _pareto_gap(coordinates: Coordinates, point: np.ndarray) -> np.ndarray:
+    """``pareto_gap`` on a polyline."""
+    value, _ = _maximin(coordinates, point, np.ones_like(point))
+    return np.maximum(value, 0.0)
+
+
+def nash_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
+    """Nash bargaining solution per run, shape ``(N, 2)``; NaN where nothing dominates ``d``.
+
+    Examples:
+        >>> nash_point(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[0.2, 0.1]])).round(4)
+        array([[0.55, 0.45]])
+    """
+    return _nash(_coordinates(frontier[..., 0], frontier[..., 1]), disagreement)
 
 
 def kalai_smorodinsky_point(frontier: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
@@ -348,15 +378,7 @@ def kalai_smorodinsky_point(frontier: np.ndarray, disagreement: np.ndarray) -> n
         >>> kalai_smorodinsky_point(frontier, np.array([[0.2, 0.1]])).round(4)
         array([[0.55, 0.45]])
     """
-    first, second = frontier[..., 0], frontier[..., 1]
-    d1, d2 = disagreement[:, 0], disagreement[:, 1]
-    ideal = np.column_stack(
-        [best_given(first, second, d2), best_given(second[:, ::-1], first[:, ::-1], d1)]
-    )
-    scale = ideal - disagreement
-    rational = np.all(scale > 0, axis=1)
-    value, point = _maximin(frontier, disagreement, np.where(rational[:, None], scale, 1.0))
-    return np.where((rational & (value >= -1e-12))[:, None], point, np.nan)
+    return _kalai_smorodinsky(_coordinates(frontier[..., 0], frontier[..., 1]), disagreement)
 
 
 def pareto_gap(frontier: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -374,5 +396,24 @@ def pareto_gap(frontier: np.ndarray, point: np.ndarray) -> np.ndarray:
         >>> pareto_gap(frontier, np.array([[0.2, 0.4]])).round(6).tolist()
         [0.2]
     """
-    value, _ = _maximin(frontier, point, np.ones_like(point))
-    return np.maximum(value, 0.0)
+    return _pareto_gap(_coordinates(frontier[..., 0], frontier[..., 1]), point)
+
+
+def solutions(u1: np.ndarray, u2: np.ndarray, disagreement: np.ndarray, outcome: np.ndarray):
+    """``nash_point``, ``kalai_smorodinsky_point`` and ``pareto_gap`` of ``outcome`` at once.
+
+    The frontier is given by its vertices' coordinates, ``u1`` and ``u2`` of shape ``(N, M)``
+    each, instead of ``(N, M, 2)``, and its segments are worked out once for the three.
+
+    Examples:
+        >>> nash, fair, gap = solutions(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]]),
+        ...                             np.array([[0.2, 0.1]]), np.array([[0.2, 0.4]]))
+        >>> nash.round(4).tolist(), fair.round(4).tolist(), gap.round(6).tolist()
+        ([[0.55, 0.45]], [[0.55, 0.45]], [0.2])
+    """
+    coordinates = _coordinates(u1, u2)
+    return (
+        _nash(coordinates, disagreement),
+        _kalai_smorodinsky(coordinates, disagreement),
+        _pareto_gap(coordinates, outcome),
+    )

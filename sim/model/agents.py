@@ -502,8 +502,8 @@ class Negotiator(mesa.Agent):
 
     # The frontier ------------------------------------------------------------------------------
 
-    def utility_frontier(self) -> np.ndarray:
-        """The Pareto frontier of its and its opponent's utilities, vertices ``(N, M, 2)``.
+    def frontier_utilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both sides' utilities at the vertices of their Pareto frontier, own first, ``(N, M)``.
 
         Exact (a polyline) when both sides' values are linear; otherwise sampled along the
         efficient packages (``sim.maths.trades.frontier_curve``).
@@ -524,22 +524,30 @@ class Negotiator(mesa.Agent):
                 model.low,
                 model.high,
             )
-            return vertices + np.stack(fixed, axis=-1)[:, None, :]
+            return vertices[..., 0] + fixed[0][:, None], vertices[..., 1] + fixed[1][:, None]
         losses, gains = frontier_curve(trade)
         start = opponent.utility(self.position)
-        return np.stack([self.best_utility[:, None] - losses, start[:, None] + gains], axis=-1)
+        return self.best_utility[:, None] - losses, start[:, None] + gains
 
     def issue_values(self, packages: np.ndarray) -> np.ndarray:
         """Its value of each issue of the packages, shape ``(N, K)``."""
         low, high = self.model.low, self.model.high
         return issue_values(packages, self.ideal, low, high, self.scale, self.shape, self.curvature)
 
+    def frontier_values(self) -> tuple[np.ndarray, np.ndarray]:
+        """Its and its opponent's deal values along their Pareto frontier, ``(N, M)`` each."""
+        rapport = self.model.rapport[:, None]
+        return tuple(
+            deal_value(u, side.threat_utility[:, None], side.audience_cost[:, None], rapport)
+            for side, u in zip((self, self.opponent), self.frontier_utilities(), strict=True)
+        )
+
     def value_frontier(self) -> np.ndarray:
-        """The frontier of both sides' deal values, own first: what the two bargain over."""
-        frontier = self.utility_frontier()
-        own = self.value_of_utility(frontier[..., 0].T).T
-        other = self.opponent.value_of_utility(frontier[..., 1].T).T
-        return np.stack([own, other], axis=-1)
+        """The frontier of both sides' deal values, own first: what the two bargain over.
+
+        Vertices ``(N, M, 2)`` (``frontier_values`` side by side).
+        """
+        return np.stack(self.frontier_values(), axis=-1)
 
 
 def _build(registry: dict, spec, prefix: str, parameters: Parameters, seed=None):

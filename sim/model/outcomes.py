@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.columns import COLUMN_SETS, ENDING_NAMES, Ending
 from sim.maths.calendar import round_day
-from sim.maths.solutions import kalai_smorodinsky_point, nash_point, nash_product, pareto_gap
+from sim.maths.solutions import nash_product, solutions
 
 SOLUTION_BLOCK = 2_048
 """Runs whose bargaining solutions are worked out together: a block's candidate points (every
@@ -131,15 +131,15 @@ def solution_columns(model, values: np.ndarray) -> dict[str, np.ndarray]:
     solutions depend on its own frontier only; they are found block by block of runs.
     """
     first, second = model.negotiators
-    frontiers = frontier(model)
+    first_values, second_values = first.frontier_values()
     disagreement = np.column_stack([first.reservation, second.reservation])
     outcome = values
     nash, fair, gap = np.empty_like(outcome), np.empty_like(outcome), np.empty(len(outcome))
     for start in range(0, len(outcome), SOLUTION_BLOCK):
         block = slice(start, start + SOLUTION_BLOCK)
-        nash[block] = nash_point(frontiers[block], disagreement[block])
-        fair[block] = kalai_smorodinsky_point(frontiers[block], disagreement[block])
-        gap[block] = pareto_gap(frontiers[block], outcome[block])
+        nash[block], fair[block], gap[block] = solutions(
+            first_values[block], second_values[block], disagreement[block], outcome[block]
+        )
     return {
         f"nash.{first.party}": nash[:, 0],
         f"nash.{second.party}": nash[:, 1],
