@@ -4,7 +4,9 @@
     python benchmarks/small_batch.py --runs 1000 --repeats 9
 
 Printed: the median wall time of the command (a fresh process each time, as a user runs it), the
-time its imports take (``python -X importtime``, the largest top-level packages named), and,
+time its imports take (``python -X importtime``, the largest top-level packages named), the
+median wall time of a process that only imports the libraries the command loads (the same
+modules, the project's own left out: the least the command could take on this machine), and,
 measured in this process, how long drawing and saving the four PNG charts takes.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,11 +33,12 @@ def wall_times(runs: int, repeats: int, out: Path) -> list[float]:
     return times
 
 
-def import_times(runs: int, out: Path) -> tuple[float, dict[str, float]]:
+def import_times(runs: int, out: Path) -> tuple[float, dict[str, float], list[str]]:
     """Seconds spent importing during one run of the command, in all and by package.
 
     Each module's own import time (without the modules it imports) is counted to its top-level
-    package, so the packages' times add up to the total.
+    package, so the packages' times add up to the total. Also returned: the modules imported
+    that are neither the standard library's nor the project's, in the order they were.
     """
     done = subprocess.run(
         baseline_run(runs, out, python=("-X", "importtime")),
@@ -43,15 +47,37 @@ def import_times(runs: int, out: Path) -> tuple[float, dict[str, float]]:
         text=True,
     )
     packages: dict[str, float] = {}
+    libraries: list[str] = []
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or line.count("|") != 2:
             continue
         own, _, name = line.removeprefix("import time:").split("|")
         if not own.strip().isdigit():
             continue  # the header
-        package = name.strip().split(".")[0]
+        name = name.strip()
+        package = name.split(".")[0]
         packages[package] = packages.get(package, 0.0) + int(own) / 1e6
-    return sum(packages.values()), packages
+        if package != "sim" and package not in sys.stdlib_module_names:
+            libraries.append(name)
+    return sum(packages.values()), packages, libraries
+
+
+def import_floor(libraries: list[str], repeats: int) -> list[float]:
+    """Wall times of fresh processes that import ``libraries`` and nothing of the project."""
+    script = (
+        "import importlib\n"
+        f"for name in {libraries!r}:\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], check=True)
+        times.append(time.perf_counter() - started)
+    return times
 
 
 def chart_seconds(folder: Path) -> float:
@@ -78,7 +104,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "batch"
         times = wall_times(arguments.runs, arguments.repeats, out)
-        total, imports = import_times(arguments.runs, out)
+        total, imports, libraries = import_times(arguments.runs, out)
+        floor = import_floor(libraries, arguments.repeats)
         charts = chart_seconds(out)
     print(f"negsim run {BASELINE.name} --runs {arguments.runs:,}, {arguments.repeats} times:")
     print(
@@ -88,6 +115,10 @@ def main() -> None:
     largest = sorted(imports.items(), key=lambda item: -item[1])[:8]
     named = ", ".join(f"{name} {seconds:.2f}" for name, seconds in largest)
     print(f"  imports (one run, -X importtime): {total:.2f} s; largest: {named}")
+    print(
+        f"  importing only the {len(libraries)} library modules it loads: median "
+        f"{statistics.median(floor):.3f} s (min {min(floor):.3f} s)"
+    )
     print(f"  drawing and saving the four charts (in process): {charts:.3f} s")
 
 
