@@ -63,7 +63,7 @@ def bracketed_root(
     dropped, at_dropped = other.copy(), at_other.copy()
     step = np.full_like(newest, 0.5)
     open_rows = np.flatnonzero(np.sign(at_newest) * np.sign(at_other) < 0)
-    evaluated = open_rows
+    evaluated = np.arange(len(newest))  # every element, until half are closed or bracket nothing
     for _ in range(most_steps):
         if not len(open_rows):
             break
