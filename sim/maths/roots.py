@@ -35,7 +35,7 @@ def bracketed_root(
 
     Args:
         excess: The functions, one per element, evaluated at the elements still open and,
-            until fewer than half of those last evaluated are, at the closed ones too. It
+            until no more than half of those last evaluated are, at the others too. It
             gets the same array of elements until they are picked again, so it may keep
             what it works out for them.
         low: The lower ends of the brackets, shape ``(N,)``.
@@ -63,7 +63,7 @@ def bracketed_root(
     dropped, at_dropped = other.copy(), at_other.copy()
     step = np.full_like(newest, 0.5)
     open_rows = np.flatnonzero(np.sign(at_newest) * np.sign(at_other) < 0)
-    evaluated = np.arange(len(newest))  # every element, until half are closed or bracket nothing
+    evaluated = np.arange(len(newest))  # every element, until no more than half are open
     for _ in range(most_steps):
         if not len(open_rows):
             break
@@ -93,9 +93,10 @@ def bracketed_root(
 def _at_open_rows(excess: Excess, point, open_rows, evaluated, newest) -> NDArray[np.float64]:
     """``excess`` at ``point`` in the open elements, evaluated over the elements ``evaluated``.
 
-    The elements evaluated are those open when they were last chosen: they are chosen again only
-    when fewer than half of them remain open, so ``excess`` seldom has to pick its elements out
-    again. The closed ones are evaluated at their newest point, and their values dropped.
+    The elements evaluated are every element at first, then those open when they were last
+    chosen: they are chosen again only once no more than half of them are open, so ``excess``
+    seldom has to pick its elements out again. The closed ones (and those that bracket no root)
+    are evaluated at their newest point, and their values dropped.
     """
     if len(evaluated) == len(open_rows):
         return excess(point, open_rows)

@@ -399,7 +399,9 @@ def pareto_gap(frontier: np.ndarray, point: np.ndarray) -> np.ndarray:
     return _pareto_gap(_coordinates(frontier[..., 0], frontier[..., 1]), point)
 
 
-def solutions(u1: np.ndarray, u2: np.ndarray, disagreement: np.ndarray, outcome: np.ndarray):
+def solutions(
+    u1: np.ndarray, u2: np.ndarray, disagreement: np.ndarray, outcome: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``nash_point``, ``kalai_smorodinsky_point`` and ``pareto_gap`` of ``outcome`` at once.
 
     The frontier is given by its vertices' coordinates, ``u1`` and ``u2`` of shape ``(N, M)``
