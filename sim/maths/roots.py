@@ -98,8 +98,8 @@ def _at_open_rows(excess: Excess, point, open_rows, evaluated, newest) -> NDArra
     seldom has to pick its elements out again. The closed ones (and those that bracket no root)
     are evaluated at their newest point, and their values dropped.
     """
-    if len(evaluated) == len(open_rows):
-        return excess(point, open_rows)
+    if len(evaluated) == len(open_rows):  # the same elements: pass the array picked last
+        return excess(point, evaluated)
     places = np.searchsorted(evaluated, open_rows)
     points = newest[evaluated]
     points[places] = point

@@ -68,7 +68,7 @@ def test_elements_without_a_sign_change_are_returned_as_given():
     assert values.tolist() == [[1.0, 2.0], [0.0, 1.0]]
 
 
-def test_only_open_elements_are_evaluated():
+def test_no_more_elements_are_evaluated_than_there_are():
     scale = np.array([1.0, 1e6])
 
     def function(x, rows):
@@ -78,3 +78,21 @@ def test_only_open_elements_are_evaluated():
     bracketed_root(excess, np.zeros(2), np.full(2, 3.0), scale, -2 * scale)
     assert calls[0] == 2
     assert all(count <= 2 for count in calls)
+
+
+def test_open_elements_are_picked_out_once_no_more_than_half_are_open():
+    # Two elements have their root at the first point tried (the middle) and close at once; the
+    # two with a jump stay open, and from then on only they are evaluated, as the same array.
+    jump = np.array([0.5, 0.5, 0.3, 0.7])
+    seen = []
+
+    def excess(x, rows):
+        seen.append(rows)
+        return np.where(x < jump[rows], 1.0, np.where(x == jump[rows], 0.0, -1.0))
+
+    ends, values = bracketed_root(excess, np.zeros(4), np.ones(4), np.ones(4), -np.ones(4))
+    assert seen[0].tolist() == [0, 1, 2, 3]
+    assert all(rows.tolist() == [2, 3] for rows in seen[1:])
+    assert all(rows is seen[1] for rows in seen[1:])
+    assert (values[:2] == 0).any(axis=1).all()
+    assert np.abs(ends[2:, 0] - ends[2:, 1]).max() < 1e-12
