@@ -372,15 +372,22 @@ class Negotiator(mesa.Agent):
             self._order = linear_order(trade) if trade.linear else None
         return trade
 
+    def uniform_offers(self) -> bool:
+        """Whether it concedes the same share on every issue.
+
+        That is its offer rule ``uniform``, unless it knows the opponent: its offers are then
+        efficient.
+        """
+        return self.offer_rule == "uniform" and not self.strategy.knows_opponent
+
     def in_order(self, trade: Trade) -> bool:
         """Whether its offers in ``trade`` follow the order of concessions worked out with it.
 
         True for efficient offers in the linear trade it holds (``self.trade``): each is then a
         pass down that order, the same for every run.
         """
-        uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
         return (
-            not uniform
+            not self.uniform_offers()
             and bool(self._trade)
             and trade is self._trade[1]
             and self._order is not None
@@ -396,8 +403,7 @@ class Negotiator(mesa.Agent):
             shares = shares_in_order(order, need)  # the order worked out with the trade
         else:
             part = trade if rows is None else trade.of_runs(rows)
-            uniform = self.offer_rule == "uniform" and not self.strategy.knows_opponent
-            if not uniform:
+            if not self.uniform_offers():
                 shares = efficient_shares(part, need)
             elif trade.linear:
                 shares = uniform_shares(part.own_weight * part.own_reach, need)

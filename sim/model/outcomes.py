@@ -28,8 +28,8 @@ def outcome_columns(model, columns: str = "all") -> dict[str, np.ndarray]:
     if columns == "lean":
         return table
     table |= solution_columns(model, values)
-    for path, values in model.parameters.drawn.items():
-        table[f"drawn.{path}"] = values
+    for path, drawn in model.parameters.drawn.items():
+        table[f"drawn.{path}"] = drawn
     return table
 
 
