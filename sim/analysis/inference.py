@@ -25,7 +25,7 @@ def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tup
         >>> [round(x, 4) for x in proportion_interval(50, 100)]
         [0.4038, 0.5962]
     """
-    from scipy.special import ndtri  # already loaded with mesa, unlike scipy.stats
+    from scipy.special import ndtri  # a fifth of the import time of scipy.stats
 
     if trials == 0:
         return (0.0, 1.0)
