@@ -63,7 +63,11 @@ def import_times(runs: int, out: Path) -> tuple[float, dict[str, float], list[st
 
 
 def import_floor(libraries: list[str], repeats: int) -> list[float]:
-    """Wall times of fresh processes that import ``libraries`` and nothing of the project."""
+    """Wall times of fresh processes that import ``libraries`` and nothing of the project.
+
+    A module that cannot be imported on its own (one its package loads only from inside) is
+    skipped: its package's import has loaded it already, or the floor is that much lower.
+    """
     script = (
         "import importlib\n"
         f"for name in {libraries!r}:\n"
