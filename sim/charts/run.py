@@ -38,6 +38,8 @@ ENDING_LABELS = {
     "outside_option": "walked away (outside option)",
 }
 SCATTER_POINTS = 5_000
+ISSUE_BINS = 40
+"""Bins of the histogram of each issue among deals."""
 
 
 def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=None) -> Figure:
@@ -48,7 +50,7 @@ def plot_issue_outcome(table: pd.DataFrame, scenario: Scenario, issue: str, ax=N
     if len(deals):
         ax.hist(
             deals,
-            bins=40,
+            bins=ISSUE_BINS,
             weights=np.full(len(deals), 100.0 / len(deals)),
             facecolor=to_rgba(ENDING_COLOURS["agreement"], 0.75),
             edgecolor="0.15",  # dark edges keep a bar of one value visible

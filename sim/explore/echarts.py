@@ -18,6 +18,7 @@ import pandas as pd
 from sim.charts.run import (
     ENDING_COLOURS,
     ENDING_LABELS,
+    ISSUE_BINS,
     SCATTER_POINTS,
     TIMING_ORDER,
     endings_table,
@@ -31,8 +32,6 @@ from sim.scenario.schema import Scenario
 Option = dict[str, Any]
 BASELINE = "#000000"
 """Colour of the baseline drawn over every chart."""
-BINS = 40
-"""Bins of each issue's histogram, as in ``negsim run``'s chart."""
 DIGITS = 3
 """Decimals kept of the numbers sent to the browser."""
 
@@ -192,7 +191,7 @@ def issue_outcome(
     """One issue among deals: a histogram, the baseline's as a black step, the no-deal value."""
     spec = scenario.issues[issue]
     low, high = spec.bounds
-    edges = np.linspace(low, high, BINS + 1)
+    edges = np.linspace(low, high, ISSUE_BINS + 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
     shares = [_histogram(data, issue, spec.bounds) for data in (table, baseline)]
     no_deal = float(np.mean(support(spec.no_deal)))
@@ -230,9 +229,9 @@ def issue_outcome(
 
 
 def _histogram(data: pd.DataFrame, issue: str, bounds: tuple[float, float]) -> np.ndarray:
-    """Percent of deals in each of the ``BINS`` bins of the issue's range."""
+    """Percent of deals in each of the ``ISSUE_BINS`` bins of the issue's range."""
     deals = data.loc[data["agreed"], f"issue.{issue}"].to_numpy(dtype=float)
-    counts, _ = np.histogram(deals, bins=BINS, range=bounds)
+    counts, _ = np.histogram(deals, bins=ISSUE_BINS, range=bounds)
     return 100 * counts / max(len(deals), 1)
 
 
