@@ -1,6 +1,7 @@
 # Two entry points for a fresh clone: `make run` (the baseline batch, charts included) and
 # `make test` (lint, the docs built with --strict, and the test suite). Both create .venv and
-# install negsim into it first, with its test and docs extras.
+# install negsim into it first, with its test and docs extras; `make test` adds the page's extra,
+# whose module the suite imports (its doctests) and tests.
 # `make explore` adds the page's extra and opens the page (negsim explore) on the baseline.
 # `make docs` builds the documentation into site/ (offline); `make reference` rewrites the
 # reference pages generated from the code (docs/reference/{scenario,cli,columns}.md) and the
@@ -45,7 +46,7 @@ reference: setup
 	$(BIN)/negsim schema > scenarios/schema/scenario.schema.json
 	$(BIN)/negsim schema --variant > scenarios/schema/variant.schema.json
 
-test: lint docs
+test: setup-explore lint docs
 	$(BIN)/python -m pytest -q -n 2
 
 bench: setup
